@@ -1,0 +1,129 @@
+//! The one error type of the core. Every failure a user can meet says what went wrong and where,
+//! and carries a stable [`ErrorCode`] so that the desktop shell can map it without parsing text.
+
+use std::path::PathBuf;
+
+use crate::diagnostics::Report;
+
+/// A closed set of error categories, stable across releases, for front ends to switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// Pack sources or a pack's entries break the content rules.
+    Invalid,
+    /// A pack file is damaged, hostile or of a format this build does not read.
+    BadPack,
+    /// No pack is installed in the library yet.
+    EmptyLibrary,
+    /// Something asked for does not exist (an entry id, a file).
+    NotFound,
+    /// The search request could not be understood.
+    BadRequest,
+    /// Reading or writing the disk failed.
+    Io,
+    /// The library's databases or index are damaged or from a newer version.
+    Storage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(Report),
+
+    #[error("{path}: not a usable GATI pack: {reason}")]
+    BadPack { path: PathBuf, reason: String },
+
+    #[error(
+        "no resource pack is installed in {}.\nInstall one with `gati install FILE.gatipack` (build one with `gati pack build content -o gati.gatipack`).",
+        .0.display()
+    )]
+    EmptyLibrary(PathBuf),
+
+    #[error("{0}")]
+    NotFound(String),
+
+    #[error("{0}")]
+    BadRequest(String),
+
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}: database error: {source}", path.display())]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("{}: search index error: {source}", path.display())]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+
+    #[error("{}: {message}", path.display())]
+    Storage { path: PathBuf, message: String },
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::BadPack { .. } => ErrorCode::BadPack,
+            Error::EmptyLibrary(_) => ErrorCode::EmptyLibrary,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::BadRequest(_) => ErrorCode::BadRequest,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Sqlite { .. } | Error::Index { .. } | Error::Storage { .. } => {
+                ErrorCode::Storage
+            }
+        }
+    }
+
+    pub(crate) fn bad_pack(path: impl Into<PathBuf>, reason: impl Into<String>) -> Error {
+        Error::BadPack {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Attaches the path being worked on to the low-level errors of std, rusqlite and tantivy, so that
+/// every message names the file it is about.
+pub(crate) trait AtPath<T> {
+    fn at(self, path: &std::path::Path) -> Result<T>;
+}
+
+impl<T> AtPath<T> for std::result::Result<T, std::io::Error> {
+    fn at(self, path: &std::path::Path) -> Result<T> {
+        self.map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+impl<T> AtPath<T> for std::result::Result<T, rusqlite::Error> {
+    fn at(self, path: &std::path::Path) -> Result<T> {
+        self.map_err(|source| Error::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+impl<T> AtPath<T> for std::result::Result<T, tantivy::TantivyError> {
+    fn at(self, path: &std::path::Path) -> Result<T> {
+        self.map_err(|source| Error::Index {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,20 @@
+//! The whole GATI Desktop domain, with no user interface in it: the content model, pack sources
+//! and pack files, the library on disk (SQLite), search (tantivy) and the user's own data.
+//!
+//! Front ends (the `gati` command, the desktop shell) call [`library::Library`] and
+//! [`source`]/[`pack`] and never touch SQL or tantivy themselves.
+
+pub mod diagnostics;
+pub mod entry;
+pub mod error;
+pub mod library;
+pub mod markdown;
+pub mod pack;
+pub mod readability;
+pub mod search;
+pub mod source;
+pub mod store;
+pub mod taxonomy;
+pub mod validate;
+
+pub use error::{Error, ErrorCode, Result};

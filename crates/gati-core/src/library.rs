@@ -1,0 +1,402 @@
+//! The library on the user's machine: the installed pack (database and index) and the user's own
+//! database, in one folder shared by the `gati` command and the desktop app.
+//!
+//! ```text
+//! LIBRARY/
+//!   user.db             settings, shortlist, plans: never touched by an install
+//!   current             the name of the installed generation, replaced atomically
+//!   install.lock        held while an install runs
+//!   packs/gen-000007/   one installed pack: pack.db and index/
+//!   packs/.staging-*    an install in progress (or one that was interrupted)
+//! ```
+//!
+//! An install builds a complete new generation beside the current one and then switches
+//! `current` with an atomic rename. Until that rename the previous pack is untouched; after it the
+//! new pack is complete. Readers open whichever generation `current` names and are never blocked.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::entry::{Attachment, Entry};
+use crate::error::{AtPath, Error, Result};
+use crate::pack::PackFile;
+use crate::search::index::{self, Provenance};
+use crate::search::{SearchIndex, SearchRequest, SearchResults};
+use crate::store::pack_db::{PackDb, PackMeta};
+use crate::store::user_db::UserDb;
+use crate::taxonomy::{Family, Taxonomy};
+
+/// The application identifier; the desktop app uses the same one, so both find one library.
+pub const APP_ID: &str = "uk.gati.desktop";
+/// The environment variable that overrides the library's location.
+pub const LIBRARY_ENV: &str = "GATI_LIBRARY";
+
+const CURRENT: &str = "current";
+const PACKS: &str = "packs";
+const STAGING_PREFIX: &str = ".staging-";
+const GENERATION_PREFIX: &str = "gen-";
+const PACK_DB: &str = "pack.db";
+const INDEX: &str = "index";
+
+/// The platform's data folder for GATI (`~/.local/share/uk.gati.desktop` on Linux).
+pub fn default_location() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.data_dir().join(APP_ID))
+}
+
+/// A step of an install, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "stage", rename_all = "kebab-case")]
+pub enum Progress {
+    /// Reading and checking the whole pack file.
+    Checking,
+    WritingDatabase {
+        done: usize,
+        total: usize,
+    },
+    BuildingIndex {
+        done: usize,
+        total: usize,
+    },
+    /// The new pack is complete; `current` is being switched to it.
+    Switching,
+    /// Removing generations no reader needs any more.
+    CleaningUp,
+}
+
+pub struct Library {
+    root: PathBuf,
+}
+
+impl Library {
+    /// Opens the library at `root`, creating the folder if needed.
+    pub fn open(root: &Path) -> Result<Library> {
+        fs::create_dir_all(root.join(PACKS)).at(root)?;
+        Ok(Library {
+            root: root.to_path_buf(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The user's database, created on first use.
+    pub fn user_db(&self) -> Result<UserDb> {
+        UserDb::open(&self.root.join("user.db"))
+    }
+
+    fn packs(&self) -> PathBuf {
+        self.root.join(PACKS)
+    }
+
+    /// The folder of the installed generation, if a pack is installed.
+    fn current_generation(&self) -> Result<Option<PathBuf>> {
+        let path = self.root.join(CURRENT);
+        match fs::read_to_string(&path) {
+            Ok(name) => {
+                let name = name.trim();
+                if !name.starts_with(GENERATION_PREFIX) || name.contains(['/', '\\']) {
+                    return Err(Error::Storage {
+                        path,
+                        message: format!("names `{name}`, which is not a pack generation"),
+                    });
+                }
+                Ok(Some(self.packs().join(name)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).at(&path),
+        }
+    }
+
+    /// Opens the installed pack for reading, rebuilding its index first if it is missing, damaged
+    /// or stale. Fails with [`Error::EmptyLibrary`] when no pack is installed.
+    pub fn catalogue(&self) -> Result<Catalogue> {
+        let generation = self
+            .current_generation()?
+            .ok_or_else(|| Error::EmptyLibrary(self.root.clone()))?;
+        Catalogue::open(&generation)
+    }
+
+    /// Installs the pack file at `pack`: checks all of it, builds a new generation beside the
+    /// current one, and switches to it atomically. The user database is never opened.
+    pub fn install(
+        &self,
+        pack: &Path,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<PackMeta> {
+        progress(Progress::Checking);
+        let pack = PackFile::open(pack, today)?;
+
+        let lock_path = self.root.join("install.lock");
+        let lock = File::create(&lock_path).at(&lock_path)?;
+        lock.lock().at(&lock_path)?;
+        self.remove_staging()?;
+
+        let name = format!(
+            "{GENERATION_PREFIX}{:06}",
+            self.last_generation_number()? + 1
+        );
+        let staging = self.packs().join(format!("{STAGING_PREFIX}{name}"));
+        fs::create_dir(&staging).at(&staging)?;
+        let db_path = staging.join(PACK_DB);
+        let installed = Utc::now().to_rfc3339();
+        PackDb::create(&db_path, &pack, &installed, &mut |done, total| {
+            progress(Progress::WritingDatabase { done, total })
+        })?;
+        let db = PackDb::open(&db_path)?;
+        index::build(&db, &staging.join(INDEX), &mut |done, total| {
+            progress(Progress::BuildingIndex { done, total })
+        })?;
+        let meta = db.meta()?;
+        drop(db);
+        let generation = self.packs().join(&name);
+        fs::rename(&staging, &generation).at(&generation)?;
+        sync_dir(&self.packs())?;
+
+        progress(Progress::Switching);
+        let current = self.root.join(CURRENT);
+        let next = self.root.join("current.next");
+        {
+            let mut f = File::create(&next).at(&next)?;
+            f.write_all(name.as_bytes()).at(&next)?;
+            f.sync_all().at(&next)?;
+        }
+        fs::rename(&next, &current).at(&current)?;
+        sync_dir(&self.root)?;
+
+        progress(Progress::CleaningUp);
+        self.remove_old_generations(&name)?;
+        Ok(meta)
+    }
+
+    fn generation_numbers(&self) -> Result<Vec<(u64, PathBuf)>> {
+        let dir = self.packs();
+        let mut out = Vec::new();
+        for item in fs::read_dir(&dir).at(&dir)? {
+            let path = item.at(&dir)?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let number = name
+                .trim_start_matches(STAGING_PREFIX)
+                .strip_prefix(GENERATION_PREFIX)
+                .and_then(|n| n.parse().ok());
+            if let Some(n) = number {
+                out.push((n, path));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn last_generation_number(&self) -> Result<u64> {
+        Ok(self.generation_numbers()?.last().map_or(0, |(n, _)| *n))
+    }
+
+    /// Removes what interrupted installs left behind.
+    fn remove_staging(&self) -> Result<()> {
+        for (_, path) in self.generation_numbers()? {
+            if path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(STAGING_PREFIX))
+            {
+                fs::remove_dir_all(&path).at(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the current generation and the one before it (a reader that opened it just before
+    /// the switch may still be using it) and removes the rest.
+    fn remove_old_generations(&self, current: &str) -> Result<()> {
+        let generations: Vec<(u64, PathBuf)> = self
+            .generation_numbers()?
+            .into_iter()
+            .filter(|(_, p)| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(GENERATION_PREFIX))
+            })
+            .collect();
+        let keep_from = generations
+            .iter()
+            .position(|(_, p)| p.ends_with(current))
+            .unwrap_or(0)
+            .saturating_sub(1);
+        for (_, path) in &generations[..keep_from] {
+            fs::remove_dir_all(path).at(path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Makes a rename inside `dir` durable.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir).and_then(|d| d.sync_all()).at(dir)?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Counts that describe the installed pack.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    #[serde(flatten)]
+    pub meta: PackMeta,
+    /// For each family (plural name), entries per code, in taxonomy order.
+    pub counts: Vec<(String, Vec<(String, usize)>)>,
+}
+
+/// The installed pack, open for reading: entries, attachments and search.
+pub struct Catalogue {
+    generation: PathBuf,
+    db: Mutex<PackDb>,
+    meta: PackMeta,
+    search: SearchIndex,
+}
+
+impl Catalogue {
+    fn open(generation: &Path) -> Result<Catalogue> {
+        let db_path = generation.join(PACK_DB);
+        if !db_path.is_file() {
+            return Err(Error::Storage {
+                path: db_path,
+                message: "the installed pack's database is missing; install the pack again".into(),
+            });
+        }
+        let db = PackDb::open(&db_path)?;
+        let meta = db.meta()?;
+        let taxonomy = db.taxonomy()?;
+        let expected = Provenance::of(&meta.content_hash, meta.entry_count);
+        let index_dir = generation.join(INDEX);
+        let open = match index::open_if_current(&index_dir, &expected)? {
+            Some(open) => open,
+            None => rebuild_index(generation, &db, &expected)?,
+        };
+        Ok(Catalogue {
+            generation: generation.to_path_buf(),
+            search: SearchIndex::new(open, taxonomy),
+            db: Mutex::new(db),
+            meta,
+        })
+    }
+
+    pub fn meta(&self) -> &PackMeta {
+        &self.meta
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        self.search.taxonomy()
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search.search(request)
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, PackDb> {
+        // A panic while the lock was held cannot leave a read-only connection inconsistent.
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn entry(&self, id: &str) -> Result<Entry> {
+        self.db()
+            .entry(id)?
+            .ok_or_else(|| Error::NotFound(format!("no entry has the id `{id}`")))
+    }
+
+    /// An attachment of an entry, by its file name.
+    pub fn attachment(&self, entry_id: &str, name: &str) -> Result<(Attachment, Vec<u8>)> {
+        let entry = self.entry(entry_id)?;
+        let attachment = entry
+            .attachments
+            .into_iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| {
+                Error::NotFound(format!("entry `{entry_id}` has no attachment `{name}`"))
+            })?;
+        let bytes = self.db().attachment(&attachment.sha256)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "the bytes of `{name}` are missing from the library"
+            ))
+        })?;
+        Ok((attachment, bytes))
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        let db = self.db();
+        let mut counts = Vec::new();
+        for family in Family::ALL {
+            let by_code = db.code_counts(family)?;
+            let ordered = self
+                .taxonomy()
+                .terms(family)
+                .iter()
+                .map(|t| (t.code.clone(), by_code.get(&t.code).copied().unwrap_or(0)))
+                .collect();
+            counts.push((family.plural().to_string(), ordered));
+        }
+        Ok(Stats {
+            meta: self.meta.clone(),
+            counts,
+        })
+    }
+
+    /// Entries whose review falls before `date`, soonest first: (id, title, review_by, owner).
+    pub fn due_for_review(&self, date: NaiveDate) -> Result<Vec<(String, String, String, String)>> {
+        self.db().due_for_review(date)
+    }
+
+    /// Rebuilds the search index from the database, whatever state it is in.
+    pub fn reindex(&mut self) -> Result<()> {
+        let expected = Provenance::of(&self.meta.content_hash, self.meta.entry_count);
+        let open = rebuild_index(&self.generation, &self.db(), &expected)?;
+        self.search = SearchIndex::new(open, self.taxonomy().clone());
+        Ok(())
+    }
+}
+
+/// Builds a fresh index beside the old one and swaps it in. Readers that have the old index open
+/// keep their files until they close them.
+fn rebuild_index(
+    generation: &Path,
+    db: &PackDb,
+    expected: &Provenance,
+) -> Result<index::OpenIndex> {
+    let target = generation.join(INDEX);
+    let unique = format!(
+        "{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    let fresh = generation.join(format!("{INDEX}.new-{unique}"));
+    index::build(db, &fresh, &mut |_, _| {})?;
+    let old = generation.join(format!("{INDEX}.old-{unique}"));
+    if target.exists() {
+        fs::rename(&target, &old).at(&target)?;
+    }
+    if let Err(e) = fs::rename(&fresh, &target) {
+        // Another process swapped in its own rebuild first; use that one if it is good.
+        fs::remove_dir_all(&fresh).at(&fresh)?;
+        if !target.exists() {
+            return Err(e).at(&target);
+        }
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old).at(&old)?;
+    }
+    index::open_if_current(&target, expected)?.ok_or_else(|| Error::Storage {
+        path: target,
+        message: "the rebuilt search index cannot be opened".into(),
+    })
+}

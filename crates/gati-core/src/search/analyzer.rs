@@ -1,0 +1,304 @@
+//! How text becomes searchable terms, the same way for the index, for queries and for snippets:
+//! words split at anything that is not a letter or digit (apostrophes inside words are dropped, so
+//! "won't" is "wont"), lower-cased, folded to ASCII, common English words removed, then stemmed.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// The name under which the index registers [`analyzer`].
+pub const ANALYZER: &str = "gati_en";
+
+/// Words too common to tell entries apart; the index does not hold them.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+    "to", "was", "will", "with",
+];
+
+/// Words that carry the shape of a question or a family's phrasing rather than its subject
+/// ("what can I do for my son who..."). They are dropped from queries, but only when other words
+/// remain, so that a query made of them alone still finds something.
+const QUERY_NOISE: &[&str] = &[
+    "what",
+    "how",
+    "who",
+    "where",
+    "when",
+    "why",
+    "which",
+    "can",
+    "could",
+    "should",
+    "would",
+    "do",
+    "does",
+    "did",
+    "doing",
+    "i",
+    "im",
+    "ive",
+    "my",
+    "me",
+    "we",
+    "our",
+    "us",
+    "you",
+    "your",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "them",
+    "its",
+    "son",
+    "daughter",
+    "child",
+    "childs",
+    "children",
+    "kid",
+    "kids",
+    "boy",
+    "girl",
+    "help",
+    "helps",
+    "helping",
+    "tips",
+    "ideas",
+    "advice",
+    "please",
+    "get",
+    "gets",
+    "got",
+    "go",
+    "goes",
+    "going",
+    "try",
+    "trying",
+    "has",
+    "have",
+    "having",
+    "had",
+    "am",
+    "about",
+    "really",
+    "very",
+    "just",
+    "any",
+    "some",
+    "something",
+    "things",
+    "thing",
+    "also",
+    "because",
+    "so",
+    "too",
+    "cant",
+    "wont",
+    "dont",
+    "doesnt",
+    "isnt",
+    "not",
+    "no",
+    "struggling",
+    "struggles",
+    "struggle",
+    "keeps",
+    "always",
+    "all",
+    "now",
+    "year",
+    "old",
+    "best",
+    "good",
+    "way",
+    "ways",
+    "know",
+];
+
+pub fn is_query_noise(word: &str) -> bool {
+    QUERY_NOISE.contains(&word) || STOP_WORDS.contains(&word)
+}
+
+/// The analyzer for indexed text fields.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|w| w.to_string()),
+        ))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// A word of a query or synonym: as typed (normalised) and stemmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub raw: String,
+    pub stem: String,
+}
+
+/// Splits and normalises text into words, keeping stop words (synonym phrases need them).
+pub struct WordSplitter {
+    words: TextAnalyzer,
+    stemmer: TextAnalyzer,
+}
+
+impl Default for WordSplitter {
+    fn default() -> Self {
+        WordSplitter {
+            words: TextAnalyzer::builder(WordTokenizer::default())
+                .filter(RemoveLongFilter::limit(40))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        }
+    }
+}
+
+impl WordSplitter {
+    pub fn split(&mut self, text: &str) -> Vec<Word> {
+        let mut raws = Vec::new();
+        {
+            let mut stream = self.words.token_stream(text);
+            while stream.advance() {
+                raws.push(stream.token().text.clone());
+            }
+        }
+        raws.into_iter()
+            .map(|raw| {
+                let stem = self.stem(&raw);
+                Word { raw, stem }
+            })
+            .collect()
+    }
+
+    pub fn stem(&mut self, word: &str) -> String {
+        let mut stream = self.stemmer.token_stream(word);
+        if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            word.to_string()
+        }
+    }
+}
+
+/// Splits at every character that is not alphanumeric, except apostrophes inside a word, which
+/// are dropped: "can't" and "cant" are one word, as people type both.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+pub struct WordStream<'a> {
+    text: &'a str,
+    pos: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream {
+            text,
+            pos: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        let rest = &self.text[self.pos..];
+        let Some(start) = rest.find(char::is_alphanumeric) else {
+            self.pos = self.text.len();
+            return false;
+        };
+        let start = self.pos + start;
+        let mut end = start;
+        let mut chars = self.text[start..].char_indices().peekable();
+        self.token.text.clear();
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                self.token.text.push(c);
+                end = start + i + c.len_utf8();
+            } else if is_apostrophe(c) && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+                continue;
+            } else {
+                break;
+            }
+        }
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.pos = end;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The terms [`analyzer`] makes of `text`, with their byte offsets.
+pub fn terms_with_offsets(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), t.offset_from, t.offset_to));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        terms_with_offsets(&mut analyzer(), text)
+            .into_iter()
+            .map(|t| t.0)
+            .collect()
+    }
+
+    #[test]
+    fn stems_folds_and_drops_stop_words() {
+        assert_eq!(terms("The Worries of Children"), ["worri", "children"]);
+        assert_eq!(terms("naïve café"), ["naiv", "cafe"]);
+        assert_eq!(terms("won't can’t"), ["wont", "cant"]);
+    }
+
+    #[test]
+    fn keeps_offsets_of_the_original_text() {
+        let text = "Use now-and-next boards";
+        let t = terms_with_offsets(&mut analyzer(), text);
+        let (_, from, to) = &t[3];
+        assert_eq!(&text[*from..*to], "boards");
+    }
+
+    #[test]
+    fn splitter_keeps_stop_words_for_phrases() {
+        let words = WordSplitter::default().split("Won't go to school");
+        let raws: Vec<&str> = words.iter().map(|w| w.raw.as_str()).collect();
+        assert_eq!(raws, ["wont", "go", "to", "school"]);
+        assert_eq!(words[3].stem, "school");
+    }
+}

@@ -1,0 +1,277 @@
+//! The tantivy index: its schema, how it is built from the pack database, and how an existing one
+//! is checked against the database before use. The index is derived data: when it is missing,
+//! damaged or stale it is rebuilt, never trusted.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
+
+use super::analyzer::{ANALYZER, analyzer};
+use crate::entry::Entry;
+use crate::error::{AtPath, Result};
+use crate::markdown;
+use crate::store::pack_db::PackDb;
+use crate::taxonomy::{Family, Taxonomy};
+
+/// Bumped whenever the schema or the analyzer changes, so that old indexes are rebuilt.
+const INDEX_VERSION: u32 = 1;
+
+/// What an index was built from. Stored in the index's commit payload and compared with the
+/// database on every open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub index_version: u32,
+    pub content_hash: String,
+    pub doc_count: usize,
+}
+
+impl Provenance {
+    pub fn of(content_hash: &str, doc_count: usize) -> Provenance {
+        Provenance {
+            index_version: INDEX_VERSION,
+            content_hash: content_hash.to_string(),
+            doc_count,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Fields {
+    /// The entry's position in title order, for listing without a query.
+    pub ord: Field,
+    /// Global term ordinals of every code the entry carries, for facet counts.
+    pub codes: Field,
+    /// One exact-match field per code family, in [`Family::ALL`] order, for filters.
+    pub family: [Field; 8],
+    pub title: Field,
+    /// Labels and synonyms of the entry's needs, areas and waiting-for codes.
+    pub labels: Field,
+    pub tags: Field,
+    pub summary: Field,
+    pub body: Field,
+    /// Everything above in one field, so that typo and prefix matching walk one dictionary.
+    pub all: Field,
+    /// The stored JSON of what a hit shows.
+    pub hit: Field,
+}
+
+impl Fields {
+    /// The text fields with their boosts: a word in the title counts most, in the body least.
+    pub fn boosted(&self) -> [(Field, f32); 5] {
+        [
+            (self.title, 4.0),
+            (self.labels, 2.5),
+            (self.tags, 2.5),
+            (self.summary, 1.5),
+            (self.body, 1.0),
+        ]
+    }
+
+    pub fn family(&self, family: Family) -> Field {
+        self.family[Family::ALL
+            .iter()
+            .position(|f| *f == family)
+            .expect("every family is in ALL")]
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let family = Family::ALL.map(|f| b.add_text_field(f.key(), STRING));
+    let fields = Fields {
+        ord: b.add_u64_field("ord", FAST),
+        codes: b.add_u64_field("codes", FAST | INDEXED),
+        family,
+        title: b.add_text_field("title", text(false)),
+        labels: b.add_text_field("labels", text(false)),
+        tags: b.add_text_field("tags", text(false)),
+        summary: b.add_text_field("summary", text(true)),
+        body: b.add_text_field("body", text(true)),
+        all: b.add_text_field("all", text(false)),
+        hit: b.add_text_field("hit", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What a search hit shows of an entry, stored in the index so that a search needs no database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitData {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub needs: Vec<String>,
+    pub areas: Vec<String>,
+    pub levels: Vec<String>,
+    pub steps: Vec<String>,
+    pub phases: Vec<String>,
+    pub audiences: Vec<String>,
+    pub waiting_for: Vec<String>,
+}
+
+impl HitData {
+    fn of(e: &Entry) -> HitData {
+        HitData {
+            id: e.id.clone(),
+            kind: e.kind.clone(),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            needs: e.needs.clone(),
+            areas: e.areas.clone(),
+            levels: e.levels.clone(),
+            steps: e.steps.clone(),
+            phases: e.phases.clone(),
+            audiences: e.audiences.clone(),
+            waiting_for: e.waiting_for.clone(),
+        }
+    }
+}
+
+/// The global ordinal of every term, in [`Taxonomy::all_terms`] order.
+pub fn term_ordinals(taxonomy: &Taxonomy) -> Vec<(Family, String)> {
+    taxonomy
+        .all_terms()
+        .map(|(f, t)| (f, t.code.clone()))
+        .collect()
+}
+
+/// Builds a new index in the empty folder `dir` from the database. `progress(done, total)`.
+pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
+    let meta = db.meta()?;
+    let taxonomy = db.taxonomy()?;
+    let ordinals = term_ordinals(&taxonomy);
+    let ordinal = |family: Family, code: &str| {
+        ordinals
+            .iter()
+            .position(|(f, c)| *f == family && c == code)
+            .map(|p| p as u64)
+    };
+    let (schema, f) = schema();
+    std::fs::create_dir_all(dir).at(dir)?;
+    let index = Index::create_in_dir(dir, schema).at(dir)?;
+    index.tokenizers().register(ANALYZER, analyzer());
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(1, 128 * 1024 * 1024)
+        .at(dir)?;
+
+    let total = meta.entry_count;
+    let mut n = 0usize;
+    db.for_each_in_title_order(|e| {
+        let mut d = doc!(
+            f.ord => n as u64,
+            f.title => e.title.as_str(),
+            f.summary => e.summary.as_str(),
+            f.body => markdown::plain_text(&e.body),
+            f.hit => serde_json::to_string(&HitData::of(&e)).expect("hit serialises"),
+        );
+        let mut all = format!("{}\n{}\n", e.title, e.summary);
+        for family in Family::ALL {
+            for code in e.codes(family) {
+                d.add_text(f.family(family), code);
+                if let Some(o) = ordinal(family, code) {
+                    d.add_u64(f.codes, o);
+                }
+                if matches!(family, Family::Need | Family::Area | Family::WaitingFor)
+                    && let Some(term) = taxonomy.term(family, code)
+                {
+                    let words = format!("{} {}", term.label, term.synonyms.join(" "));
+                    d.add_text(f.labels, &words);
+                    all.push_str(&words);
+                    all.push('\n');
+                }
+            }
+        }
+        for tag in &e.tags {
+            d.add_text(f.tags, tag);
+            all.push_str(tag);
+            all.push('\n');
+        }
+        all.push_str(&markdown::plain_text(&e.body));
+        d.add_text(f.all, &all);
+        writer.add_document(d).at(dir)?;
+        n += 1;
+        if n.is_multiple_of(1000) || n == total {
+            progress(n, total);
+        }
+        Ok(())
+    })?;
+
+    let mut commit = writer.prepare_commit().at(dir)?;
+    let provenance = Provenance::of(&meta.content_hash, n);
+    commit.set_payload(&serde_json::to_string(&provenance).expect("provenance serialises"));
+    commit.commit().at(dir)?;
+    writer.wait_merging_threads().at(dir)?;
+    Ok(())
+}
+
+/// An index opened for searching.
+pub struct OpenIndex {
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+/// Opens the index in `dir` if it exists, is readable and was built from exactly the data
+/// described by `expected`. Any other state is reported as `Ok(None)`: the caller rebuilds.
+pub fn open_if_current(dir: &Path, expected: &Provenance) -> Result<Option<OpenIndex>> {
+    if !dir.join("meta.json").is_file() {
+        return Ok(None);
+    }
+    let Ok(index) = Index::open_in_dir(dir) else {
+        return Ok(None);
+    };
+    let Ok(metas) = index.load_metas() else {
+        return Ok(None);
+    };
+    let found: Option<Provenance> = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok());
+    if found.as_ref() != Some(expected) {
+        return Ok(None);
+    }
+    let (schema, fields) = schema();
+    if index.schema() != schema {
+        return Ok(None);
+    }
+    index.tokenizers().register(ANALYZER, analyzer());
+    let Ok(reader) = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+    else {
+        return Ok(None);
+    };
+    let reader: IndexReader = reader;
+    // Reading every segment's documents count touches each segment's files, which finds a
+    // damaged or half-deleted index here rather than in the middle of a search.
+    let searcher = reader.searcher();
+    let counted: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.num_docs()))
+        .sum();
+    if counted != expected.doc_count as u64 {
+        return Ok(None);
+    }
+    for segment in searcher.segment_readers() {
+        if segment.fast_fields().u64("ord").is_err() || segment.get_store_reader(1).is_err() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(OpenIndex { reader, fields }))
+}

@@ -1,0 +1,397 @@
+//! Search over the installed pack: words, synonyms, typos and prefixes, filters on every code
+//! family, facet counts, snippets and paging.
+
+pub mod analyzer;
+mod collector;
+pub mod index;
+pub mod query;
+pub mod snippet;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::taxonomy::{Family, Taxonomy};
+use analyzer::WordSplitter;
+use collector::MatchCollector;
+use index::{HitData, OpenIndex};
+use query::{Plan, SynonymTable};
+use snippet::{Fragment, TermMatcher};
+
+/// Codes to keep, per family. Codes of one family are alternatives (any of them); families are
+/// combined (all of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    pub needs: Vec<String>,
+    pub areas: Vec<String>,
+    pub levels: Vec<String>,
+    pub steps: Vec<String>,
+    pub phases: Vec<String>,
+    pub audiences: Vec<String>,
+    pub kinds: Vec<String>,
+    pub waiting_for: Vec<String>,
+}
+
+impl Filters {
+    pub fn get(&self, family: Family) -> &[String] {
+        match family {
+            Family::Need => &self.needs,
+            Family::Area => &self.areas,
+            Family::Level => &self.levels,
+            Family::Step => &self.steps,
+            Family::Phase => &self.phases,
+            Family::Audience => &self.audiences,
+            Family::Kind => &self.kinds,
+            Family::WaitingFor => &self.waiting_for,
+        }
+    }
+
+    pub fn get_mut(&mut self, family: Family) -> &mut Vec<String> {
+        match family {
+            Family::Need => &mut self.needs,
+            Family::Area => &mut self.areas,
+            Family::Level => &mut self.levels,
+            Family::Step => &mut self.steps,
+            Family::Phase => &mut self.phases,
+            Family::Audience => &mut self.audiences,
+            Family::Kind => &mut self.kinds,
+            Family::WaitingFor => &mut self.waiting_for,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: Filters,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+/// The most hits one page may hold.
+pub const MAX_LIMIT: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    #[serde(flatten)]
+    pub entry: HitData,
+    pub score: f32,
+    pub snippet: Vec<Fragment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// How many entries match in all, across pages.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// For each family (by its plural name), how many matching entries carry each code; codes
+    /// with no match are left out.
+    pub facets: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// What a typo or a prefix match scores, against the BM25 scores of exact matches.
+const FUZZY_SCORE: f32 = 1.5;
+/// How much a completion of the word being typed counts against the word as typed.
+const PREFIX_DISCOUNT: f32 = 0.8;
+/// How many completions of the word being typed are searched for.
+const MAX_COMPLETIONS: usize = 12;
+/// How many dictionary terms are looked at to choose them.
+const MAX_COMPLETION_SCAN: usize = 5_000;
+
+/// The search side of an installed pack.
+pub struct SearchIndex {
+    index: OpenIndex,
+    taxonomy: Taxonomy,
+    ordinals: Vec<(Family, String)>,
+    synonyms: SynonymTable,
+}
+
+impl SearchIndex {
+    pub fn new(index: OpenIndex, taxonomy: Taxonomy) -> SearchIndex {
+        let synonyms = SynonymTable::new(&taxonomy, &mut WordSplitter::default());
+        let ordinals = index::term_ordinals(&taxonomy);
+        SearchIndex {
+            index,
+            taxonomy,
+            ordinals,
+            synonyms,
+        }
+    }
+
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.check(request)?;
+        let limit = request.limit.min(MAX_LIMIT);
+        let searcher = self.index.reader.searcher();
+        let f = &self.index.fields;
+        let mut splitter = WordSplitter::default();
+        let plan = query::plan(&request.query, &self.synonyms, &mut splitter);
+        let err = |e: tantivy::TantivyError| Error::Storage {
+            path: "search index".into(),
+            message: e.to_string(),
+        };
+
+        let filters = self.filter_clauses(&request.filters);
+        let (matches, page): (_, Vec<(f32, DocAddress)>) = if plan.is_empty() {
+            let q = with_filters(Box::new(AllQuery), filters);
+            let collector = MatchCollector {
+                term_count: self.ordinals.len(),
+                keep_matches: true,
+            };
+            let mut matches = searcher.search(&q, &collector).map_err(err)?;
+            let page = matches.take_page_in_title_order(request.offset, limit);
+            (matches, page.into_iter().map(|a| (0.0, a)).collect())
+        } else {
+            let q = with_filters(self.text_query(&plan, &searcher), filters);
+            let top = TopDocs::with_limit(limit.max(1))
+                .and_offset(request.offset)
+                .order_by_score();
+            let collector = MatchCollector {
+                term_count: self.ordinals.len(),
+                keep_matches: false,
+            };
+            let (top, matches) = searcher.search(&q, &(top, collector)).map_err(err)?;
+            let top = if limit == 0 { Vec::new() } else { top };
+            (matches, top)
+        };
+
+        let matcher = TermMatcher {
+            words: plan
+                .words
+                .iter()
+                .map(|w| (w.stem.clone(), self.fuzzy_distance(&searcher, w)))
+                .collect(),
+            prefix: plan.words.iter().find(|w| w.prefix).map(|w| w.raw.clone()),
+        };
+        let mut text_analyzer = analyzer::analyzer();
+        let mut hits = Vec::with_capacity(page.len());
+        for (score, address) in page {
+            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let entry: HitData =
+                serde_json::from_str(&text(f.hit)).map_err(|e| Error::Storage {
+                    path: "search index".into(),
+                    message: format!("a stored hit cannot be read: {e}"),
+                })?;
+            let snippet = if plan.words.is_empty() {
+                Vec::new()
+            } else {
+                let body = snippet::snippet(&text(f.body), &matcher, &mut text_analyzer);
+                if body.is_empty() {
+                    snippet::snippet(&text(f.summary), &matcher, &mut text_analyzer)
+                } else {
+                    body
+                }
+            };
+            hits.push(Hit {
+                entry,
+                score,
+                snippet,
+            });
+        }
+
+        let mut facets: BTreeMap<String, BTreeMap<String, usize>> = Family::ALL
+            .iter()
+            .map(|f| (f.plural().to_string(), BTreeMap::new()))
+            .collect();
+        for ((family, code), count) in self.ordinals.iter().zip(&matches.counts) {
+            if *count > 0 {
+                facets
+                    .get_mut(family.plural())
+                    .expect("every family has a facet")
+                    .insert(code.clone(), *count as usize);
+            }
+        }
+        Ok(SearchResults {
+            total: matches.total,
+            hits,
+            facets,
+        })
+    }
+
+    /// Refuses filters with codes the taxonomy does not have, naming the code and the family.
+    fn check(&self, request: &SearchRequest) -> Result<()> {
+        for family in Family::ALL {
+            for code in request.filters.get(family) {
+                if !self.taxonomy.contains(family, code) {
+                    let known: Vec<&str> = self
+                        .taxonomy
+                        .terms(family)
+                        .iter()
+                        .map(|t| t.code.as_str())
+                        .collect();
+                    return Err(Error::BadRequest(format!(
+                        "unknown {} code `{code}` (known: {})",
+                        family.key(),
+                        known.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn filter_clauses(&self, filters: &Filters) -> Vec<Box<dyn Query>> {
+        Family::ALL
+            .into_iter()
+            .filter(|f| !filters.get(*f).is_empty())
+            .map(|family| {
+                let field = self.index.fields.family(family);
+                let alternatives: Vec<(Occur, Box<dyn Query>)> = filters
+                    .get(family)
+                    .iter()
+                    .map(|code| {
+                        (
+                            Occur::Should,
+                            term_query(Term::from_field_text(field, code)),
+                        )
+                    })
+                    .collect();
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::new(alternatives)),
+                    0.0,
+                )) as Box<dyn Query>
+            })
+            .collect()
+    }
+
+    /// Typos are allowed only for words the index does not know: a correctly spelt word is not
+    /// also matched as a misspelling of its neighbours.
+    fn fuzzy_distance(&self, searcher: &Searcher, w: &query::PlannedWord) -> u8 {
+        if w.distance == 0 {
+            return 0;
+        }
+        let known = searcher
+            .doc_freq(&Term::from_field_text(self.index.fields.all, &w.stem))
+            .unwrap_or(0)
+            > 0;
+        if known { 0 } else { w.distance }
+    }
+
+    fn text_query(&self, plan: &Plan, searcher: &Searcher) -> Box<dyn Query> {
+        let f = &self.index.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &plan.words {
+            let mut word: Vec<(Occur, Box<dyn Query>)> = f
+                .boosted()
+                .into_iter()
+                .map(|(field, boost)| {
+                    let q = term_query(Term::from_field_text(field, &w.stem));
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            let distance = self.fuzzy_distance(searcher, w);
+            if distance > 0 {
+                for (field, score) in [(f.all, FUZZY_SCORE), (f.title, FUZZY_SCORE)] {
+                    let q =
+                        FuzzyTermQuery::new(Term::from_field_text(field, &w.stem), distance, true);
+                    word.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(q), score)),
+                    ));
+                }
+            }
+            if w.prefix {
+                // The word may be unfinished: match the commonest words it begins, scored like
+                // the word itself but a little lower, so that ranking still follows the fields.
+                for completion in prefix_completions(searcher, f.all, &w.raw) {
+                    if completion == w.stem {
+                        continue;
+                    }
+                    for (field, boost) in f.boosted() {
+                        let q = term_query(Term::from_field_text(field, &completion));
+                        word.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(q, boost * PREFIX_DISCOUNT)),
+                        ));
+                    }
+                }
+            }
+            clauses.push((Occur::Should, Box::new(BooleanQuery::new(word))));
+        }
+        for (family, code, weight) in &plan.terms {
+            let q = term_query(Term::from_field_text(f.family(*family), code));
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(q, *weight))));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// The terms of `field` that begin with `prefix`, most frequent first.
+fn prefix_completions(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    prefix: &str,
+) -> Vec<String> {
+    let mut found: BTreeMap<String, u32> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        let mut scanned = 0;
+        while stream.advance() && scanned < MAX_COMPLETION_SCAN {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if !term.starts_with(prefix) {
+                break;
+            }
+            *found.entry(term.to_string()).or_default() += stream.value().doc_freq;
+            scanned += 1;
+        }
+    }
+    let mut by_frequency: Vec<(String, u32)> = found.into_iter().collect();
+    by_frequency.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    by_frequency
+        .into_iter()
+        .take(MAX_COMPLETIONS)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+}
+
+fn with_filters(query: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return query;
+    }
+    let mut clauses = vec![(Occur::Must, query)];
+    clauses.extend(filters.into_iter().map(|f| (Occur::Must, f)));
+    Box::new(BooleanQuery::new(clauses))
+}

@@ -1,0 +1,189 @@
+//! From what a person typed to a plan: which words to match, which may have typos, which is being
+//! typed, and which taxonomy terms the words name through their synonyms.
+
+use std::collections::HashMap;
+
+use super::analyzer::{Word, WordSplitter, is_query_noise};
+use crate::taxonomy::{Family, Taxonomy};
+
+/// A word to match in the text fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedWord {
+    pub raw: String,
+    pub stem: String,
+    /// The typo allowance: 1 edit from 5 letters, 2 from 9.
+    pub distance: u8,
+    /// Matched as a prefix too, because it is the last word and may not be finished.
+    pub prefix: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    pub words: Vec<PlannedWord>,
+    /// Terms named by synonyms or labels in the query, with the weight of a match.
+    pub terms: Vec<(Family, String, f32)>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.terms.is_empty()
+    }
+}
+
+pub fn typo_allowance(word: &str) -> u8 {
+    match word.chars().count() {
+        n if n >= 9 => 2,
+        n if n >= 5 => 1,
+        _ => 0,
+    }
+}
+
+/// How much naming a term lifts entries tagged with it. Needs and what a family waits for are
+/// what people search for; the other families mostly narrow.
+fn term_weight(family: Family) -> f32 {
+    match family {
+        Family::Need | Family::WaitingFor => 3.0,
+        Family::Area => 1.5,
+        _ => 1.0,
+    }
+}
+
+/// Every label and synonym of the taxonomy as a sequence of stems, found by its first stem.
+pub struct SynonymTable {
+    by_first: HashMap<String, Vec<(Vec<String>, Family, String)>>,
+}
+
+impl SynonymTable {
+    pub fn new(taxonomy: &Taxonomy, splitter: &mut WordSplitter) -> SynonymTable {
+        let mut by_first: HashMap<String, Vec<(Vec<String>, Family, String)>> = HashMap::new();
+        for (family, term) in taxonomy.all_terms() {
+            for phrase in std::iter::once(&term.label).chain(&term.synonyms) {
+                let stems: Vec<String> =
+                    splitter.split(phrase).into_iter().map(|w| w.stem).collect();
+                if let Some(first) = stems.first() {
+                    by_first.entry(first.clone()).or_default().push((
+                        stems,
+                        family,
+                        term.code.clone(),
+                    ));
+                }
+            }
+        }
+        SynonymTable { by_first }
+    }
+
+    /// The terms whose label or synonym appears as consecutive words of the query.
+    fn find(&self, words: &[Word]) -> Vec<(Family, String, f32)> {
+        let mut found: Vec<(Family, String, f32)> = Vec::new();
+        for i in 0..words.len() {
+            let Some(candidates) = self.by_first.get(&words[i].stem) else {
+                continue;
+            };
+            for (stems, family, code) in candidates {
+                let matches = stems.len() <= words.len() - i
+                    && stems.iter().zip(&words[i..]).all(|(s, w)| *s == w.stem);
+                if matches && !found.iter().any(|(f, c, _)| f == family && c == code) {
+                    found.push((*family, code.clone(), term_weight(*family)));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Plans a query. `still_typing` is true when the text does not end in a space, so the last word
+/// may be incomplete.
+pub fn plan(query: &str, synonyms: &SynonymTable, splitter: &mut WordSplitter) -> Plan {
+    let words = splitter.split(query);
+    let terms = synonyms.find(&words);
+    let still_typing = !query.ends_with(char::is_whitespace);
+
+    let content: Vec<&Word> = words.iter().filter(|w| !is_query_noise(&w.raw)).collect();
+    // A query of noise words alone ("help") still means something: keep them.
+    let kept: Vec<&Word> = if content.is_empty() {
+        words.iter().collect()
+    } else {
+        content
+    };
+    let last = words.last();
+    let planned = kept
+        .into_iter()
+        .map(|w| PlannedWord {
+            raw: w.raw.clone(),
+            stem: w.stem.clone(),
+            distance: typo_allowance(&w.raw),
+            prefix: still_typing
+                && last.is_some_and(|l| std::ptr::eq(l, w))
+                && w.raw.chars().count() >= 2,
+        })
+        .collect();
+    Plan {
+        words: planned,
+        terms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taxonomy() -> Taxonomy {
+        toml::from_str(include_str!("../../../../content/taxonomy.toml")).unwrap()
+    }
+
+    fn plan_of(q: &str) -> Plan {
+        let mut splitter = WordSplitter::default();
+        let table = SynonymTable::new(&taxonomy(), &mut splitter);
+        plan(q, &table, &mut splitter)
+    }
+
+    #[test]
+    fn question_words_do_not_sink_a_question() {
+        let p = plan_of("my son won't go to school");
+        let raws: Vec<&str> = p.words.iter().map(|w| w.raw.as_str()).collect();
+        assert_eq!(raws, ["school"]);
+        assert!(
+            p.terms
+                .iter()
+                .any(|(f, c, _)| *f == Family::Need && c == "school-attendance"),
+            "{:?}",
+            p.terms
+        );
+    }
+
+    #[test]
+    fn abbreviations_name_their_terms() {
+        let p = plan_of("ASD visuals");
+        assert!(
+            p.terms
+                .iter()
+                .any(|(f, c, _)| *f == Family::Need && c == "autism")
+        );
+        let p = plan_of("salt waiting list");
+        assert!(
+            p.terms
+                .iter()
+                .any(|(f, c, _)| *f == Family::WaitingFor && c == "speech-language-therapy")
+        );
+    }
+
+    #[test]
+    fn last_word_is_a_prefix_only_while_typing() {
+        assert!(plan_of("visual tim").words.last().unwrap().prefix);
+        assert!(!plan_of("visual tim ").words.last().unwrap().prefix);
+        assert!(!plan_of("visual tim").words[0].prefix);
+    }
+
+    #[test]
+    fn typo_allowance_follows_word_length() {
+        assert_eq!(typo_allowance("adhd"), 0);
+        assert_eq!(typo_allowance("worry"), 1);
+        assert_eq!(typo_allowance("attention"), 2);
+    }
+
+    #[test]
+    fn noise_alone_is_kept() {
+        let p = plan_of("help");
+        assert_eq!(p.words.len(), 1);
+    }
+}

@@ -1,0 +1,176 @@
+//! The user's own data: settings and the shortlist now, support plans later. It lives in its own
+//! file beside the packs, and installing a pack never opens it.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use super::migrations::{self, Migration};
+use crate::error::{AtPath, Error, Result};
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "settings and shortlist",
+    sql: "
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE shortlist (
+            entry_id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            added TEXT NOT NULL
+        ) WITHOUT ROWID;
+    ",
+}];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortlistItem {
+    pub entry_id: String,
+    pub added: String,
+}
+
+pub struct UserDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl UserDb {
+    /// Opens (creating if needed) and migrates the user database.
+    pub fn open(path: &Path) -> Result<UserDb> {
+        let mut conn = Connection::open(path).at(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .at(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL").at(path)?;
+        migrations::apply(&mut conn, path, MIGRATIONS)?;
+        Ok(UserDb {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// A setting's value, as the JSON text it was stored with.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .at(&self.path)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(drop)
+            .at(&self.path)
+    }
+
+    /// The shortlist in the user's order.
+    pub fn shortlist(&self) -> Result<Vec<ShortlistItem>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT entry_id, added FROM shortlist ORDER BY position")
+            .at(&self.path)?;
+        stmt.query_map([], |r| {
+            Ok(ShortlistItem {
+                entry_id: r.get(0)?,
+                added: r.get(1)?,
+            })
+        })
+        .at(&self.path)?
+        .collect::<rusqlite::Result<_>>()
+        .at(&self.path)
+    }
+
+    /// Adds an entry at the end of the shortlist; adding it again changes nothing.
+    pub fn shortlist_add(&self, entry_id: &str, added: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO shortlist (entry_id, position, added)
+                 VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM shortlist), ?2)",
+                params![entry_id, added],
+            )
+            .map(drop)
+            .at(&self.path)
+    }
+
+    pub fn shortlist_remove(&self, entry_id: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM shortlist WHERE entry_id = ?1", [entry_id])
+            .map(drop)
+            .at(&self.path)
+    }
+
+    /// Moves an entry to position `to` (0-based, clamped to the list), keeping the others' order.
+    pub fn shortlist_move(&mut self, entry_id: &str, to: usize) -> Result<()> {
+        let mut ids: Vec<String> = self.shortlist()?.into_iter().map(|i| i.entry_id).collect();
+        let from = ids
+            .iter()
+            .position(|id| id == entry_id)
+            .ok_or_else(|| Error::NotFound(format!("`{entry_id}` is not on the shortlist")))?;
+        let id = ids.remove(from);
+        ids.insert(to.min(ids.len()), id);
+        let tx = self.conn.transaction().at(&self.path)?;
+        for (position, id) in ids.iter().enumerate() {
+            tx.execute(
+                "UPDATE shortlist SET position = ?1 WHERE entry_id = ?2",
+                params![position as i64, id],
+            )
+            .at(&self.path)?;
+        }
+        tx.commit().at(&self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_from_one_without_gaps() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+        }
+    }
+
+    #[test]
+    fn settings_and_shortlist_persist_across_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("user.db");
+        {
+            let mut db = UserDb::open(&path).unwrap();
+            db.set_setting("theme", "\"cream\"").unwrap();
+            db.set_setting("theme", "\"high-contrast\"").unwrap();
+            for id in ["a", "b", "c"] {
+                db.shortlist_add(id, "2026-11-25").unwrap();
+            }
+            db.shortlist_add("a", "2026-11-26").unwrap();
+            db.shortlist_move("c", 0).unwrap();
+            db.shortlist_remove("b").unwrap();
+            assert!(db.shortlist_move("zzz", 0).is_err());
+        }
+        let db = UserDb::open(&path).unwrap();
+        assert_eq!(
+            db.setting("theme").unwrap().as_deref(),
+            Some("\"high-contrast\"")
+        );
+        assert_eq!(db.setting("missing").unwrap(), None);
+        let ids: Vec<String> = db
+            .shortlist()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.entry_id)
+            .collect();
+        assert_eq!(ids, ["c", "a"]);
+        db.shortlist_add("d", "2026-11-27").unwrap();
+        let ids: Vec<String> = db
+            .shortlist()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.entry_id)
+            .collect();
+        assert_eq!(ids, ["c", "a", "d"]);
+    }
+}
