@@ -215,8 +215,12 @@ mod tests {
     fn highlights_matches_in_the_densest_window() {
         let text = "Intro words here. ".repeat(20)
             + "Use a visual timetable so the day feels predictable. More text follows.";
+        let mut splitter = crate::search::analyzer::WordSplitter::default();
+        let words = ["visual", "timetable"]
+            .map(|w| (splitter.stem(w), 0))
+            .to_vec();
         let matcher = TermMatcher {
-            words: vec![("visual".into(), 0), ("timetabl".into(), 0)],
+            words,
             prefix: None,
         };
         let fragments = snippet(&text, &matcher, &mut analyzer());
@@ -226,7 +230,7 @@ mod tests {
             .map(|f| f.text.as_str())
             .collect();
         assert_eq!(marked, ["visual", "timetable"]);
-        assert_eq!(fragments.first().unwrap().text, "…");
+        assert!(fragments[0].text.starts_with('…'));
         let joined: String = fragments.iter().map(|f| f.text.as_str()).collect();
         assert!(
             joined.contains("Use a visual timetable so the day"),
