@@ -108,7 +108,7 @@ pub fn media_type_for(file_name: &str) -> Option<&'static str> {
 }
 
 /// How to reach a service, shaped to map onto Open Referral UK (HSDS) services and contacts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,10 +10,11 @@ fn parser(body: &str) -> Parser<'_> {
     )
 }
 
-/// The 1-based lines of the body on which raw HTML starts, with the HTML found there. Bodies must
-/// have none: it would bypass the sanitiser's allow-list in spirit, and it hides content from search.
+/// The 1-based lines of the body on which raw HTML starts, with the first HTML found on each.
+/// Bodies must have none: it would slip past the sanitiser's intent, and it hides content from
+/// search.
 pub fn raw_html(body: &str) -> Vec<(usize, String)> {
-    parser(body)
+    let mut found: Vec<(usize, String)> = parser(body)
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -22,7 +23,9 @@ pub fn raw_html(body: &str) -> Vec<(usize, String)> {
             }
             _ => None,
         })
-        .collect()
+        .collect();
+    found.dedup_by_key(|(line, _)| *line);
+    found
 }
 
 /// The body as plain text: words kept, markup dropped, blocks separated by newlines.

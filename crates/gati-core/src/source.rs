@@ -315,27 +315,18 @@ fn parse_entry(ctx: &FileContext, text: &str, report: &mut Report) -> Option<Par
     };
     let line = |span: Range<usize>| fm_line - 1 + line_of(front, span.start);
 
-    let mut text_field =
-        |name: &'static str, value: Option<Spanned<String>>, report: &mut Report| -> String {
-            match value {
-                Some(v) => {
-                    spans.fields.insert(name, line(v.span()));
-                    v.into_inner()
-                }
-                None => {
-                    report.error(
-                        location(path, Some(1), Some(name)),
-                        format!("required field `{name}` is missing"),
-                    );
-                    String::new()
-                }
-            }
-        };
-    let id = text_field("id", raw.id, report);
-    let kind = text_field("kind", raw.kind, report);
-    let title = text_field("title", raw.title, report);
-    let summary = text_field("summary", raw.summary, report);
-    let owner = text_field("owner", raw.owner, report);
+    // Missing text fields are left empty here and reported once, by the content rules.
+    let mut text_field = |name: &'static str, value: Option<Spanned<String>>| -> String {
+        value.map_or_else(String::new, |v| {
+            spans.fields.insert(name, line(v.span()));
+            v.into_inner()
+        })
+    };
+    let id = text_field("id", raw.id);
+    let kind = text_field("kind", raw.kind);
+    let title = text_field("title", raw.title);
+    let summary = text_field("summary", raw.summary);
+    let owner = text_field("owner", raw.owner);
 
     let mut list =
         |name: &'static str, value: Option<Spanned<Vec<Spanned<String>>>>| -> Vec<String> {

@@ -84,7 +84,10 @@ fn check_entry(
         ("owner", &e.owner),
     ] {
         if value.trim().is_empty() {
-            report.error(at.locate(i, field, None), format!("`{field}` is empty"));
+            report.error(
+                at.locate(i, field, None),
+                format!("`{field}` is missing or empty"),
+            );
         }
     }
     let summary_chars = e.summary.chars().count();

@@ -1,0 +1,311 @@
+//! Pack sources: every rule of the loader, each reported with file, line and field, all at once.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use gati_core::diagnostics::{Diagnostic, Severity};
+use gati_core::source;
+use support::{copy_dir, mini_sources, today};
+
+/// A copy of the mini fixture that a test may break.
+fn broken_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&mini_sources(), dir.path());
+    dir
+}
+
+fn edit(root: &Path, entry: &str, from: &str, to: &str) {
+    let path = root.join("entries").join(format!("{entry}.md"));
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{entry} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn diagnostics(root: &Path) -> Vec<Diagnostic> {
+    source::load(root, today()).unwrap().report.diagnostics
+}
+
+/// Finds the one diagnostic about `file` (by name) and `field`.
+fn find<'a>(ds: &'a [Diagnostic], file: &str, field: &str) -> &'a Diagnostic {
+    let found: Vec<&Diagnostic> = ds
+        .iter()
+        .filter(|d| d.location.file.ends_with(file) && d.location.field.as_deref() == Some(field))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one problem in {file} `{field}`, got {ds:#?}"
+    );
+    found[0]
+}
+
+#[test]
+fn the_fixture_is_clean() {
+    let ds = diagnostics(&mini_sources());
+    assert!(ds.is_empty(), "{ds:#?}");
+}
+
+#[test]
+fn reports_every_problem_at_once_with_file_line_and_field() {
+    let dir = broken_copy();
+    let root = dir.path();
+    edit(
+        root,
+        "worry-time",
+        "needs = [\"anxiety\"]",
+        "needs = [\"anxiety\", \"worrying\"]",
+    );
+    edit(
+        root,
+        "movement-breaks",
+        "levels = [\"universal\"]",
+        "levels = [\"sometimes\"]",
+    );
+    edit(
+        root,
+        "worry-time",
+        "related = [\"school-attendance-for-parents\"]",
+        "related = [\"no-such-entry\"]",
+    );
+    edit(
+        root,
+        "ear-defenders",
+        "last_reviewed = 2026-11-01",
+        "last_reviewed = \"2026-02-30\"",
+    );
+    edit(
+        root,
+        "zones-of-regulation",
+        "Four coloured zones",
+        "Four <b>coloured</b> zones",
+    );
+    edit(
+        root,
+        "dyslexia-screening",
+        "files/reading-checklist.html",
+        "../../../../etc/passwd.html",
+    );
+    edit(root, "salt-while-you-wait", "owner = \"GATI tests\"\n", "");
+
+    let ds = diagnostics(root);
+    let errors = ds.iter().filter(|d| d.severity == Severity::Error).count();
+    assert_eq!(errors, 7, "{ds:#?}");
+
+    let d = find(&ds, "worry-time.md", "needs");
+    assert_eq!(d.location.line, Some(6));
+    assert!(
+        d.message.contains("unknown need code `worrying`"),
+        "{}",
+        d.message
+    );
+
+    let d = find(&ds, "movement-breaks.md", "levels");
+    assert_eq!(d.location.line, Some(7));
+    assert!(d.message.contains("unknown level code `sometimes`"));
+
+    let d = find(&ds, "worry-time.md", "related");
+    assert!(d.message.contains("no entry has the id `no-such-entry`"));
+    assert_eq!(d.location.line, Some(11));
+
+    let d = find(&ds, "ear-defenders.md", "last_reviewed");
+    assert!(d.message.contains("not a valid date"), "{}", d.message);
+
+    let d = find(&ds, "zones-of-regulation.md", "body");
+    assert!(d.message.contains("raw HTML"));
+    assert_eq!(
+        d.location.line,
+        Some(17),
+        "the line in the file, not in the body"
+    );
+
+    let d = find(&ds, "dyslexia-screening.md", "attachments");
+    assert!(d.message.contains("without `..`"), "{}", d.message);
+
+    let d = find(&ds, "salt-while-you-wait.md", "owner");
+    assert!(d.message.contains("`owner` is missing"), "{}", d.message);
+}
+
+#[test]
+fn duplicate_ids_name_both_files() {
+    let dir = broken_copy();
+    let root = dir.path();
+    fs::create_dir_all(root.join("entries/more")).unwrap();
+    fs::copy(
+        root.join("entries/worry-time.md"),
+        root.join("entries/more/worry-time.md"),
+    )
+    .unwrap();
+    let ds = diagnostics(root);
+    let dup = ds
+        .iter()
+        .find(|d| d.message.contains("already used"))
+        .expect("a duplicate is reported");
+    assert!(dup.message.contains("worry-time.md:2"), "{}", dup.message);
+}
+
+#[test]
+fn summaries_are_limited_and_file_names_follow_ids() {
+    let dir = broken_copy();
+    let root = dir.path();
+    let long = "word ".repeat(70);
+    edit(
+        root,
+        "worry-time",
+        "summary = \"A short daily slot",
+        &format!("summary = \"{long}A short daily slot"),
+    );
+    edit(
+        root,
+        "movement-breaks",
+        "id = \"movement-breaks\"",
+        "id = \"movement\"",
+    );
+    let ds = diagnostics(root);
+    assert!(
+        find(&ds, "worry-time.md", "summary")
+            .message
+            .contains("at most 300")
+    );
+    assert!(
+        find(&ds, "movement-breaks.md", "id")
+            .message
+            .contains("name the file after the id")
+    );
+}
+
+#[test]
+fn attachments_must_exist_and_stay_small() {
+    let dir = broken_copy();
+    let root = dir.path();
+    edit(
+        root,
+        "dyslexia-screening",
+        "files/reading-checklist.html",
+        "files/missing.pdf",
+    );
+    edit(
+        root,
+        "worry-time",
+        "tags",
+        "attachments = [\"files/huge.pdf\"]\ntags",
+    );
+    let huge = fs::File::create(root.join("entries/files/huge.pdf")).unwrap();
+    huge.set_len(11 * 1024 * 1024).unwrap();
+    let ds = diagnostics(root);
+    assert!(
+        find(&ds, "dyslexia-screening.md", "attachments")
+            .message
+            .contains("cannot be opened")
+    );
+    assert!(
+        find(&ds, "worry-time.md", "attachments")
+            .message
+            .contains("at most")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn attachments_cannot_escape_through_links() {
+    let dir = broken_copy();
+    let root = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        root.join("entries/files/secret.txt"),
+    )
+    .unwrap();
+    edit(
+        root,
+        "dyslexia-screening",
+        "files/reading-checklist.html",
+        "files/secret.txt",
+    );
+    let ds = diagnostics(root);
+    assert!(
+        find(&ds, "dyslexia-screening.md", "attachments")
+            .message
+            .contains("outside the pack's folder")
+    );
+}
+
+#[test]
+fn warnings_never_block() {
+    let dir = broken_copy();
+    let root = dir.path();
+    edit(
+        root,
+        "worry-time",
+        "review_by = \"12 months\"",
+        "review_by = 2026-11-20",
+    );
+    edit(
+        root,
+        "movement-breaks",
+        "phases = [\"early-years\", \"primary\"]\n",
+        "",
+    );
+    let sources = source::load(root, today()).unwrap();
+    assert!(!sources.report.has_errors(), "{}", sources.report);
+    let warnings: Vec<_> = sources.report.warnings().collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        find(&sources.report.diagnostics, "worry-time.md", "review_by")
+            .message
+            .contains("overdue")
+    );
+    assert!(
+        find(&sources.report.diagnostics, "movement-breaks.md", "phases")
+            .message
+            .contains("no phase")
+    );
+}
+
+#[test]
+fn unknown_fields_and_broken_toml_point_at_their_line() {
+    let dir = broken_copy();
+    let root = dir.path();
+    edit(root, "worry-time", "tags =", "tagz =");
+    edit(
+        root,
+        "movement-breaks",
+        "title = \"Movement breaks on the carpet\"",
+        "title = \"Movement breaks",
+    );
+    let ds = diagnostics(root);
+    let tagz = ds
+        .iter()
+        .find(|d| d.location.file.ends_with("worry-time.md"))
+        .unwrap();
+    assert!(
+        tagz.message.contains("unknown field `tagz`"),
+        "{}",
+        tagz.message
+    );
+    assert_eq!(tagz.location.line, Some(10));
+    let title = ds
+        .iter()
+        .find(|d| d.location.file.ends_with("movement-breaks.md"))
+        .unwrap();
+    assert_eq!(title.location.line, Some(4), "{title:?}");
+}
+
+#[test]
+fn a_taxonomy_cannot_drop_a_content_model_code() {
+    let dir = broken_copy();
+    let root = dir.path();
+    let path = root.join("taxonomy.toml");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("code = \"stammering\"", "code = \"stutter\"");
+    fs::write(&path, text).unwrap();
+    let ds = diagnostics(root);
+    assert!(
+        ds.iter().any(|d| d.location.file.ends_with("taxonomy.toml")
+            && d.message.contains("`stammering` is missing")),
+        "{ds:#?}"
+    );
+}
