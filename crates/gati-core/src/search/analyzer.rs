@@ -122,6 +122,18 @@ pub fn is_query_noise(word: &str) -> bool {
     QUERY_NOISE.contains(&word) || STOP_WORDS.contains(&word)
 }
 
+/// The name under which the index registers [`words_analyzer`].
+pub const WORDS_ANALYZER: &str = "gati_words";
+
+/// Words as written, lower-cased and folded but not stemmed, for completing and correcting.
+pub fn words_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// The analyzer for indexed text fields.
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
@@ -151,11 +163,7 @@ pub struct WordSplitter {
 impl Default for WordSplitter {
     fn default() -> Self {
         WordSplitter {
-            words: TextAnalyzer::builder(WordTokenizer::default())
-                .filter(RemoveLongFilter::limit(40))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build(),
+            words: words_analyzer(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),

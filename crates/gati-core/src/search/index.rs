@@ -10,7 +10,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
 
-use super::analyzer::{ANALYZER, analyzer};
+use super::analyzer::{ANALYZER, WORDS_ANALYZER, analyzer, words_analyzer};
 use crate::entry::Entry;
 use crate::error::{AtPath, Result};
 use crate::markdown;
@@ -18,7 +18,7 @@ use crate::store::pack_db::PackDb;
 use crate::taxonomy::{Family, Taxonomy};
 
 /// Bumped whenever the schema or the analyzer changes, so that old indexes are rebuilt.
-const INDEX_VERSION: u32 = 1;
+const INDEX_VERSION: u32 = 2;
 
 /// What an index was built from. Stored in the index's commit payload and compared with the
 /// database on every open.
@@ -53,8 +53,9 @@ pub struct Fields {
     pub tags: Field,
     pub summary: Field,
     pub body: Field,
-    /// Everything above in one field, so that typo and prefix matching walk one dictionary.
-    pub all: Field,
+    /// Every word of the fields above as written (lower-cased, not stemmed): the dictionary in
+    /// which unfinished and misspelt words are resolved.
+    pub words: Field,
     /// The stored JSON of what a hit shows.
     pub hit: Field,
 }
@@ -102,7 +103,14 @@ fn schema() -> (Schema, Fields) {
         tags: b.add_text_field("tags", text(false)),
         summary: b.add_text_field("summary", text(true)),
         body: b.add_text_field("body", text(true)),
-        all: b.add_text_field("all", text(false)),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(WORDS_ANALYZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
         hit: b.add_text_field("hit", STORED),
     };
     (b.build(), fields)
@@ -164,7 +172,7 @@ pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) ->
     let (schema, f) = schema();
     std::fs::create_dir_all(dir).at(dir)?;
     let index = Index::create_in_dir(dir, schema).at(dir)?;
-    index.tokenizers().register(ANALYZER, analyzer());
+    register_analyzers(&index);
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(1, 128 * 1024 * 1024)
         .at(dir)?;
@@ -179,7 +187,7 @@ pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) ->
             f.body => markdown::plain_text(&e.body),
             f.hit => serde_json::to_string(&HitData::of(&e)).expect("hit serialises"),
         );
-        let mut all = format!("{}\n{}\n", e.title, e.summary);
+        let mut words_text = format!("{}\n{}\n", e.title, e.summary);
         for family in Family::ALL {
             for code in e.codes(family) {
                 d.add_text(f.family(family), code);
@@ -191,18 +199,18 @@ pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) ->
                 {
                     let words = format!("{} {}", term.label, term.synonyms.join(" "));
                     d.add_text(f.labels, &words);
-                    all.push_str(&words);
-                    all.push('\n');
+                    words_text.push_str(&words);
+                    words_text.push('\n');
                 }
             }
         }
         for tag in &e.tags {
             d.add_text(f.tags, tag);
-            all.push_str(tag);
-            all.push('\n');
+            words_text.push_str(tag);
+            words_text.push('\n');
         }
-        all.push_str(&markdown::plain_text(&e.body));
-        d.add_text(f.all, &all);
+        words_text.push_str(&markdown::plain_text(&e.body));
+        d.add_text(f.words, &words_text);
         writer.add_document(d).at(dir)?;
         n += 1;
         if n.is_multiple_of(1000) || n == total {
@@ -217,6 +225,13 @@ pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) ->
     commit.commit().at(dir)?;
     writer.wait_merging_threads().at(dir)?;
     Ok(())
+}
+
+fn register_analyzers(index: &Index) {
+    index.tokenizers().register(ANALYZER, analyzer());
+    index
+        .tokenizers()
+        .register(WORDS_ANALYZER, words_analyzer());
 }
 
 /// An index opened for searching.
@@ -248,7 +263,14 @@ pub fn open_if_current(dir: &Path, expected: &Provenance) -> Result<Option<OpenI
     if index.schema() != schema {
         return Ok(None);
     }
-    index.tokenizers().register(ANALYZER, analyzer());
+    // Every file of a tantivy index ends in a checksum. Checking them finds damaged files here;
+    // the catch is for files so mangled that tantivy panics while reading their footers.
+    let intact =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.validate_checksum()));
+    if !matches!(intact, Ok(Ok(ref damaged)) if damaged.is_empty()) {
+        return Ok(None);
+    }
+    register_analyzers(&index);
     let Ok(reader) = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)

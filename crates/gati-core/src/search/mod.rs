@@ -3,6 +3,7 @@
 
 pub mod analyzer;
 mod collector;
+mod expand;
 pub mod index;
 pub mod query;
 pub mod snippet;
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -109,14 +110,10 @@ pub struct SearchResults {
     pub facets: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
-/// What a typo or a prefix match scores, against the BM25 scores of exact matches.
-const FUZZY_SCORE: f32 = 1.5;
 /// How much a completion of the word being typed counts against the word as typed.
-const PREFIX_DISCOUNT: f32 = 0.8;
-/// How many completions of the word being typed are searched for.
-const MAX_COMPLETIONS: usize = 12;
-/// How many dictionary terms are looked at to choose them.
-const MAX_COMPLETION_SCAN: usize = 5_000;
+const COMPLETION_WEIGHT: f32 = 0.8;
+/// How much a correction of a misspelt word counts against a correctly spelt one.
+const CORRECTION_WEIGHT: f32 = 0.6;
 
 /// The search side of an installed pack.
 pub struct SearchIndex {
@@ -154,6 +151,7 @@ impl SearchIndex {
             message: e.to_string(),
         };
 
+        let resolved = self.resolve(&plan, &searcher, &mut splitter);
         let filters = self.filter_clauses(&request.filters);
         let (matches, page): (_, Vec<(f32, DocAddress)>) = if plan.is_empty() {
             let q = with_filters(Box::new(AllQuery), filters);
@@ -165,7 +163,7 @@ impl SearchIndex {
             let page = matches.take_page_in_title_order(request.offset, limit);
             (matches, page.into_iter().map(|a| (0.0, a)).collect())
         } else {
-            let q = with_filters(self.text_query(&plan, &searcher), filters);
+            let q = with_filters(self.text_query(&resolved, &plan), filters);
             let top = TopDocs::with_limit(limit.max(1))
                 .and_offset(request.offset)
                 .order_by_score();
@@ -179,12 +177,10 @@ impl SearchIndex {
         };
 
         let matcher = TermMatcher {
-            words: plan
-                .words
+            words: resolved
                 .iter()
-                .map(|w| (w.stem.clone(), self.fuzzy_distance(&searcher, w)))
+                .map(|alternatives| alternatives.iter().map(|(stem, _)| stem.clone()).collect())
                 .collect(),
-            prefix: plan.words.iter().find(|w| w.prefix).map(|w| w.raw.clone()),
         };
         let mut text_analyzer = analyzer::analyzer();
         let mut hits = Vec::with_capacity(page.len());
@@ -283,59 +279,52 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Typos are allowed only for words the index does not know: a correctly spelt word is not
-    /// also matched as a misspelling of its neighbours.
-    fn fuzzy_distance(&self, searcher: &Searcher, w: &query::PlannedWord) -> u8 {
-        if w.distance == 0 {
-            return 0;
-        }
-        let known = searcher
-            .doc_freq(&Term::from_field_text(self.index.fields.all, &w.stem))
-            .unwrap_or(0)
-            > 0;
-        if known { 0 } else { w.distance }
+    /// The stems each planned word stands for, with their weights: the word itself, the
+    /// completions of a word still being typed, and, for a word the index does not know, its
+    /// corrections within the typo allowance.
+    fn resolve(
+        &self,
+        plan: &Plan,
+        searcher: &Searcher,
+        splitter: &mut WordSplitter,
+    ) -> Vec<Vec<(String, f32)>> {
+        let words = self.index.fields.words;
+        plan.words
+            .iter()
+            .map(|w| {
+                let mut alternatives = vec![(w.stem.clone(), 1.0)];
+                let mut add = |raw: String, weight: f32| {
+                    let stem = splitter.stem(&raw);
+                    if !alternatives.iter().any(|(s, _)| *s == stem) {
+                        alternatives.push((stem, weight));
+                    }
+                };
+                if w.prefix {
+                    for completion in expand::completions(searcher, words, &w.raw) {
+                        add(completion, COMPLETION_WEIGHT);
+                    }
+                }
+                if w.distance > 0 && !expand::is_known(searcher, words, &w.raw) {
+                    for correction in expand::corrections(searcher, words, &w.raw, w.distance) {
+                        add(correction, CORRECTION_WEIGHT);
+                    }
+                }
+                alternatives
+            })
+            .collect()
     }
 
-    fn text_query(&self, plan: &Plan, searcher: &Searcher) -> Box<dyn Query> {
+    /// Each word matches if any of its stems is in any text field, scored by BM25 with the
+    /// field's boost and the stem's weight; naming a taxonomy term lifts entries tagged with it.
+    fn text_query(&self, resolved: &[Vec<(String, f32)>], plan: &Plan) -> Box<dyn Query> {
         let f = &self.index.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in &plan.words {
-            let mut word: Vec<(Occur, Box<dyn Query>)> = f
-                .boosted()
-                .into_iter()
-                .map(|(field, boost)| {
-                    let q = term_query(Term::from_field_text(field, &w.stem));
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            let distance = self.fuzzy_distance(searcher, w);
-            if distance > 0 {
-                for (field, score) in [(f.all, FUZZY_SCORE), (f.title, FUZZY_SCORE)] {
-                    let q =
-                        FuzzyTermQuery::new(Term::from_field_text(field, &w.stem), distance, true);
-                    word.push((
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(Box::new(q), score)),
-                    ));
-                }
-            }
-            if w.prefix {
-                // The word may be unfinished: match the commonest words it begins, scored like
-                // the word itself but a little lower, so that ranking still follows the fields.
-                for completion in prefix_completions(searcher, f.all, &w.raw) {
-                    if completion == w.stem {
-                        continue;
-                    }
-                    for (field, boost) in f.boosted() {
-                        let q = term_query(Term::from_field_text(field, &completion));
-                        word.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(q, boost * PREFIX_DISCOUNT)),
-                        ));
-                    }
+        for alternatives in resolved {
+            let mut word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (stem, weight) in alternatives {
+                for (field, boost) in f.boosted() {
+                    let q = term_query(Term::from_field_text(field, stem));
+                    word.push((Occur::Should, Box::new(BoostQuery::new(q, boost * weight))));
                 }
             }
             clauses.push((Occur::Should, Box::new(BooleanQuery::new(word))));
@@ -346,41 +335,6 @@ impl SearchIndex {
         }
         Box::new(BooleanQuery::new(clauses))
     }
-}
-
-/// The terms of `field` that begin with `prefix`, most frequent first.
-fn prefix_completions(
-    searcher: &Searcher,
-    field: tantivy::schema::Field,
-    prefix: &str,
-) -> Vec<String> {
-    let mut found: BTreeMap<String, u32> = BTreeMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
-            continue;
-        };
-        let mut scanned = 0;
-        while stream.advance() && scanned < MAX_COMPLETION_SCAN {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if !term.starts_with(prefix) {
-                break;
-            }
-            *found.entry(term.to_string()).or_default() += stream.value().doc_freq;
-            scanned += 1;
-        }
-    }
-    let mut by_frequency: Vec<(String, u32)> = found.into_iter().collect();
-    by_frequency.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    by_frequency
-        .into_iter()
-        .take(MAX_COMPLETIONS)
-        .map(|(t, _)| t)
-        .collect()
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {

@@ -13,25 +13,18 @@ pub struct Fragment {
     pub highlighted: bool,
 }
 
-/// Decides whether a term of the text matches a word of the query, the same way the search did:
-/// by stem, within the word's typo allowance, or as the prefix being typed.
+/// The stems that count as each query word: the word itself and, once resolved by the search,
+/// its completions and corrections.
 pub struct TermMatcher {
-    /// Per query word: its stem and its typo allowance.
-    pub words: Vec<(String, u8)>,
-    /// The last word while it is still being typed.
-    pub prefix: Option<String>,
+    pub words: Vec<Vec<String>>,
 }
 
 impl TermMatcher {
-    /// The index of the query word that `stem` (with original spelling `raw`) matches.
-    fn word_of(&self, stem: &str, raw: &str) -> Option<usize> {
+    /// The index of the query word that `stem` matches.
+    fn word_of(&self, stem: &str) -> Option<usize> {
         self.words
             .iter()
-            .position(|(s, d)| s == stem || (*d > 0 && within_distance(s, stem, *d as usize)))
-            .or_else(|| {
-                let p = self.prefix.as_deref()?;
-                (stem.starts_with(p) || raw.starts_with(p)).then_some(self.words.len())
-            })
+            .position(|stems| stems.iter().any(|s| s == stem))
     }
 }
 
@@ -45,10 +38,7 @@ const LEAD: usize = 50;
 pub fn snippet(text: &str, matcher: &TermMatcher, analyzer: &mut TextAnalyzer) -> Vec<Fragment> {
     let hits: Vec<(usize, usize, usize)> = terms_with_offsets(analyzer, text)
         .into_iter()
-        .filter_map(|(stem, from, to)| {
-            let raw = text[from..to].to_lowercase();
-            matcher.word_of(&stem, &raw).map(|w| (from, to, w))
-        })
+        .filter_map(|(stem, from, to)| matcher.word_of(&stem).map(|w| (from, to, w)))
         .collect();
     if hits.is_empty() {
         return Vec::new();
@@ -158,58 +148,10 @@ fn word_end(text: &str, mut i: usize) -> usize {
     }
 }
 
-/// True when `a` and `b` are at most `max` edits apart, counting a swap of neighbours as one
-/// edit (optimal string alignment distance).
-pub fn within_distance(a: &str, b: &str, max: usize) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
-        return false;
-    }
-    let width = b.len() + 1;
-    let mut rows = vec![vec![0usize; width]; 3];
-    for (j, cell) in rows[1].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
-        rows[cur][0] = i;
-        let mut row_min = i;
-        for j in 1..width {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (rows[prev][j] + 1)
-                .min(rows[cur][j - 1] + 1)
-                .min(rows[prev][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(rows[prev2][j - 2] + 1);
-            }
-            rows[cur][j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > max {
-            return false;
-        }
-    }
-    rows[a.len() % 3][b.len()] <= max
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::analyzer::analyzer;
-
-    #[test]
-    fn distances() {
-        assert!(within_distance("anxieti", "anxieti", 0));
-        assert!(
-            within_distance("anxeiti", "anxieti", 1),
-            "a swap is one edit"
-        );
-        assert!(within_distance("dyslexa", "dyslexia", 1));
-        assert!(!within_distance("dyslxa", "dyslexia", 1));
-        assert!(within_distance("dyslxa", "dyslexia", 2));
-        assert!(!within_distance("cat", "dog", 2));
-    }
 
     #[test]
     fn highlights_matches_in_the_densest_window() {
@@ -217,12 +159,9 @@ mod tests {
             + "Use a visual timetable so the day feels predictable. More text follows.";
         let mut splitter = crate::search::analyzer::WordSplitter::default();
         let words = ["visual", "timetable"]
-            .map(|w| (splitter.stem(w), 0))
+            .map(|w| vec![splitter.stem(w)])
             .to_vec();
-        let matcher = TermMatcher {
-            words,
-            prefix: None,
-        };
+        let matcher = TermMatcher { words };
         let fragments = snippet(&text, &matcher, &mut analyzer());
         let marked: Vec<&str> = fragments
             .iter()
@@ -239,28 +178,9 @@ mod tests {
     }
 
     #[test]
-    fn highlights_the_prefix_being_typed() {
-        let matcher = TermMatcher {
-            words: vec![],
-            prefix: Some("fidg".into()),
-        };
-        let fragments = snippet(
-            "Offer a fidget toy at carpet time.",
-            &matcher,
-            &mut analyzer(),
-        );
-        assert!(
-            fragments
-                .iter()
-                .any(|f| f.highlighted && f.text == "fidget")
-        );
-    }
-
-    #[test]
     fn nothing_when_nothing_matches() {
         let matcher = TermMatcher {
-            words: vec![("zebra".into(), 0)],
-            prefix: None,
+            words: vec![vec!["zebra".into()]],
         };
         assert!(snippet("No match here.", &matcher, &mut analyzer()).is_empty());
     }

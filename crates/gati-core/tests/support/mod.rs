@@ -2,6 +2,7 @@
 //! installing packs into temporary libraries, and reading and writing raw pack records.
 #![allow(dead_code)] // Each test binary uses its own share of these helpers.
 
+pub mod judged;
 pub mod synthetic;
 
 use std::fs;

@@ -1,0 +1,217 @@
+//! The library on disk: installs switch atomically, readers are never blocked, the user's data is
+//! never touched, and the search index is rebuilt whenever it cannot be trusted.
+
+mod support;
+
+use std::fs;
+
+use gati_core::library::{Library, Progress};
+use gati_core::search::SearchRequest;
+use gati_core::{Error, ErrorCode};
+use support::{build_pack, installed_mini, mini_sources, synthetic, today};
+
+fn total(library: &Library) -> usize {
+    library
+        .catalogue()
+        .unwrap()
+        .search(&SearchRequest::default())
+        .unwrap()
+        .total
+}
+
+#[test]
+fn an_empty_library_says_how_to_install_a_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Library::open(dir.path()).unwrap();
+    let err = library.catalogue().err().expect("no pack yet");
+    assert_eq!(err.code(), ErrorCode::EmptyLibrary);
+    assert!(err.to_string().contains("gati install"), "{err}");
+}
+
+#[test]
+fn installs_and_reads_back_entries_and_attachments() {
+    let installed = installed_mini();
+    let catalogue = installed.library.catalogue().unwrap();
+    assert_eq!(catalogue.meta().pack_id, "mini");
+    assert_eq!(catalogue.meta().entry_count, 10);
+    let entry = catalogue.entry("duty-line").unwrap();
+    assert_eq!(entry.service.unwrap().contacts[0].value, "01752 668000");
+    let (attachment, bytes) = catalogue
+        .attachment("dyslexia-screening", "reading-checklist.html")
+        .unwrap();
+    assert_eq!(attachment.media_type, "text/html");
+    assert_eq!(bytes.len() as u64, attachment.size);
+    assert!(matches!(catalogue.entry("nope"), Err(Error::NotFound(_))));
+    let stats = catalogue.stats().unwrap();
+    let kinds = &stats.counts.iter().find(|(f, _)| f == "kinds").unwrap().1;
+    assert!(kinds.contains(&("strategy".to_string(), 4)), "{kinds:?}");
+}
+
+#[test]
+fn a_second_install_switches_and_keeps_one_previous_generation() {
+    let installed = installed_mini();
+    let library = &installed.library;
+    let taxonomy = library.catalogue().unwrap().taxonomy().clone();
+    for seed in 1..=3 {
+        let pack = installed.dir.path().join(format!("gen{seed}.gatipack"));
+        synthetic::build_pack(&taxonomy, 25, seed, &pack);
+        library.install(&pack, today(), &mut |_| {}).unwrap();
+        assert_eq!(total(library), 25);
+        assert_eq!(
+            library.catalogue().unwrap().meta().version,
+            seed.to_string()
+        );
+    }
+    let generations: Vec<String> = fs::read_dir(library.root().join("packs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(generations.len(), 2, "{generations:?}");
+}
+
+#[test]
+fn installing_never_touches_the_user_database() {
+    let installed = installed_mini();
+    let library = &installed.library;
+    {
+        let db = library.user_db().unwrap();
+        db.set_setting("theme", "\"cream\"").unwrap();
+        db.shortlist_add("worry-time", "2026-11-25").unwrap();
+    }
+    let user_files = |lib: &Library| -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+        let mut files: Vec<_> = fs::read_dir(lib.root())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("user.db")
+            })
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    fs::read(&p).unwrap(),
+                    fs::metadata(&p).unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = user_files(library);
+    assert!(!before.is_empty());
+    let pack = installed.dir.path().join("again.gatipack");
+    build_pack(&mini_sources(), &pack);
+    library.install(&pack, today(), &mut |_| {}).unwrap();
+    assert_eq!(user_files(library), before);
+    let db = library.user_db().unwrap();
+    assert_eq!(db.setting("theme").unwrap().as_deref(), Some("\"cream\""));
+    assert_eq!(db.shortlist().unwrap()[0].entry_id, "worry-time");
+}
+
+#[test]
+fn readers_keep_working_during_and_after_an_install() {
+    let installed = installed_mini();
+    let library = &installed.library;
+    let reader = library.catalogue().unwrap();
+    let taxonomy = reader.taxonomy().clone();
+    let pack = installed.dir.path().join("big.gatipack");
+    synthetic::build_pack(&taxonomy, 3000, 42, &pack);
+
+    let mut checked = Vec::new();
+    library
+        .install(&pack, today(), &mut |p| {
+            // In the middle of writing and indexing, the old pack still answers, both through a
+            // reader opened before the install and through one opened now.
+            if matches!(
+                p,
+                Progress::WritingDatabase { .. } | Progress::BuildingIndex { .. }
+            ) {
+                assert_eq!(reader.search(&SearchRequest::default()).unwrap().total, 10);
+                assert_eq!(total(library), 10);
+                checked.push(p);
+            }
+        })
+        .unwrap();
+    assert!(checked.len() >= 2, "{checked:?}");
+    assert_eq!(
+        reader.search(&SearchRequest::default()).unwrap().total,
+        10,
+        "an open reader keeps its pack"
+    );
+    assert_eq!(reader.entry("worry-time").unwrap().title, "Worry time");
+    assert_eq!(total(library), 3000, "a new reader sees the new pack");
+}
+
+fn index_dir(library: &Library) -> std::path::PathBuf {
+    let current = fs::read_to_string(library.root().join("current")).unwrap();
+    library
+        .root()
+        .join("packs")
+        .join(current.trim())
+        .join("index")
+}
+
+#[test]
+fn a_missing_index_is_rebuilt() {
+    let installed = installed_mini();
+    fs::remove_dir_all(index_dir(&installed.library)).unwrap();
+    assert_eq!(total(&installed.library), 10);
+    assert!(index_dir(&installed.library).join("meta.json").is_file());
+}
+
+#[test]
+fn a_corrupt_index_is_rebuilt() {
+    let installed = installed_mini();
+    let dir = index_dir(&installed.library);
+    fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+    assert_eq!(total(&installed.library), 10);
+
+    // Damage the segment files themselves, leaving meta.json intact.
+    for item in fs::read_dir(&dir).unwrap() {
+        let path = item.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "fast" || e == "store")
+        {
+            fs::write(&path, b"garbage").unwrap();
+        }
+    }
+    assert_eq!(total(&installed.library), 10);
+}
+
+#[test]
+fn a_stale_index_is_rebuilt() {
+    let installed = installed_mini();
+    let dir = index_dir(&installed.library);
+    let meta_path = dir.join("meta.json");
+    let meta = fs::read_to_string(&meta_path).unwrap();
+    // An index that claims to come from other content must not be trusted.
+    let payload_start = meta
+        .find("content_hash")
+        .expect("the payload names the content hash");
+    let stale = format!(
+        "{}content_hasX{}",
+        &meta[..payload_start],
+        &meta[payload_start + "content_hash".len()..]
+    );
+    fs::write(&meta_path, stale).unwrap();
+    assert_eq!(total(&installed.library), 10);
+    let rebuilt = fs::read_to_string(&meta_path).unwrap();
+    assert!(
+        rebuilt.contains("content_hash"),
+        "the rebuilt index carries fresh provenance"
+    );
+}
+
+#[test]
+fn reindex_rebuilds_on_demand() {
+    let installed = installed_mini();
+    let mut catalogue = installed.library.catalogue().unwrap();
+    catalogue.reindex().unwrap();
+    assert_eq!(
+        catalogue.search(&SearchRequest::default()).unwrap().total,
+        10
+    );
+}

@@ -1,0 +1,96 @@
+//! The judged query set: queries written the way staff and families type, each with the entries a
+//! good top five contains. Prints success@5 and MRR, and holds them to a pass mark that rises as
+//! the content grows.
+
+mod support;
+
+use gati_core::library::Library;
+use gati_core::search::SearchRequest;
+use support::judged::judged_queries;
+use support::{build_pack, repo_root, today};
+
+/// The share of queries whose top five must hold an expected entry.
+const SUCCESS_AT_5_PASS_MARK: f64 = 0.85;
+/// The mean reciprocal rank (of the first expected entry in the top ten) that must be reached.
+const MRR_PASS_MARK: f64 = 0.70;
+/// The judged set must stay at least this large.
+const MIN_QUERIES: usize = 60;
+
+#[test]
+fn judged_queries_meet_the_pass_mark() {
+    let queries = judged_queries();
+    assert!(
+        queries.len() >= MIN_QUERIES,
+        "only {} judged queries; keep at least {MIN_QUERIES}",
+        queries.len()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("content.gatipack");
+    build_pack(&repo_root().join("content"), &pack);
+    let library = Library::open(&dir.path().join("library")).unwrap();
+    library.install(&pack, today(), &mut |_| {}).unwrap();
+    let catalogue = library.catalogue().unwrap();
+
+    let mut successes = 0usize;
+    let mut reciprocal_ranks = 0.0f64;
+    let mut misses = Vec::new();
+    for (file, judged) in &queries {
+        for id in &judged.expect {
+            assert!(
+                catalogue.entry(id).is_ok(),
+                "{file}: {:?} expects `{id}`, which is not in the pack",
+                judged.q
+            );
+        }
+        let request = SearchRequest {
+            query: judged.q.clone(),
+            filters: judged.filters(),
+            limit: 10,
+            offset: 0,
+        };
+        let results = catalogue.search(&request).unwrap();
+        let rank = results
+            .hits
+            .iter()
+            .position(|h| judged.expect.contains(&h.entry.id));
+        if let Some(r) = rank {
+            reciprocal_ranks += 1.0 / (r as f64 + 1.0);
+        }
+        if rank.is_some_and(|r| r < 5) {
+            successes += 1;
+        } else {
+            let top: Vec<&str> = results
+                .hits
+                .iter()
+                .take(5)
+                .map(|h| h.entry.id.as_str())
+                .collect();
+            misses.push(format!(
+                "  {file}: {:?} wanted {:?}, got {:?}",
+                judged.q, judged.expect, top
+            ));
+        }
+    }
+    let n = queries.len() as f64;
+    let success_at_5 = successes as f64 / n;
+    let mrr = reciprocal_ranks / n;
+    println!(
+        "relevance: {} judged queries, success@5 = {success_at_5:.3}, MRR@10 = {mrr:.3}",
+        queries.len()
+    );
+    if !misses.is_empty() {
+        println!(
+            "queries without an expected entry in the top five:\n{}",
+            misses.join("\n")
+        );
+    }
+    assert!(
+        success_at_5 >= SUCCESS_AT_5_PASS_MARK,
+        "success@5 {success_at_5:.3} is below {SUCCESS_AT_5_PASS_MARK}"
+    );
+    assert!(
+        mrr >= MRR_PASS_MARK,
+        "MRR {mrr:.3} is below {MRR_PASS_MARK}"
+    );
+}
