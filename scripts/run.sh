@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
-# Builds the `gati` command, checks and builds the bundled resource pack from content/, installs
-# it into the library (GATI_LIBRARY, or the platform data folder) and searches it.
-# Usage: scripts/run.sh [QUERY...]
+# Builds GATI Desktop and runs it with the pack built from content/, which it installs into the
+# library (GATI_LIBRARY, or the platform data folder) on its first start.
+# Usage: scripts/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v cargo >/dev/null || ! command -v cc >/dev/null; then
-  echo "Install Rust (https://rustup.rs) and a C compiler first: sudo apt-get install build-essential" >&2
-  exit 1
-fi
-cargo build --release --locked -p gati-cli
-gati=target/release/gati
-"$gati" validate content
-"$gati" pack build content -o target/gati.gatipack
-"$gati" install target/gati.gatipack
-"$gati" search "${@:-waiting for an autism assessment}"
+scripts/setup.sh
+scripts/build-app.sh
+cargo build --release --locked -p gati-desktop
+exec target/release/gati-desktop

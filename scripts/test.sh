@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace: unit tests, integration tests over real SQLite files and real
-# tantivy indexes, the install-crash test, the content checks, and the relevance report, which
-# runs last and uncaptured so that its success@5 and MRR figures show in the log.
+# Runs every test: the UI's type check, the workspace's unit and integration tests (real SQLite
+# files, real tantivy indexes, the install-crash test, the content checks, the IPC bindings), the
+# relevance report, and the end-to-end journeys in the real app window under a virtual display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh --for-tests
+scripts/build-app.sh
+
+echo "== UI type check"
+npm run --prefix ui --silent check
+
+echo "== workspace tests"
 cargo test --workspace --locked -- --skip judged_queries
+
+echo "== relevance"
 cargo test -p gati-core --test relevance --locked -- --nocapture judged_queries
+
+echo "== end-to-end, in the real window"
+# A second line of defence behind the tests' own timeouts: nothing may hang CI.
+timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test -p gati-desktop --test e2e --locked -- --ignored --test-threads=1

@@ -110,6 +110,13 @@ struct SearchArgs {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` or `less` may be cut short; like other Unix tools, stop quietly
+    // then instead of panicking on the broken pipe, which Rust's default of ignoring SIGPIPE does.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

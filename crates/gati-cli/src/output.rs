@@ -55,18 +55,6 @@ pub fn print_inspect(pack: &PackFile) {
     println!("  attachments:    {}", pack.attachment_count());
 }
 
-fn labels(taxonomy: &Taxonomy, family: Family, codes: &[String]) -> String {
-    codes
-        .iter()
-        .map(|c| {
-            taxonomy
-                .term(family, c)
-                .map_or(c.as_str(), |t| t.label.as_str())
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub fn print_results(
     request: &SearchRequest,
     results: &SearchResults,
@@ -84,7 +72,10 @@ pub fn print_results(
         format!("results for \"{}\"", request.query.trim())
     };
     if results.total == 0 {
-        println!("No {what}. Try fewer words, or remove a filter.");
+        match &results.suggestion {
+            Some(s) => println!("No {what}. Did you mean \"{s}\"?"),
+            None => println!("No {what}. Try fewer words, or remove a filter."),
+        }
         return;
     }
     let first = request.offset + 1;
@@ -97,10 +88,10 @@ pub fn print_results(
             first + n,
             e.title,
             e.kind,
-            labels(taxonomy, Family::Level, &e.levels),
+            taxonomy.labels(Family::Level, &e.levels),
             e.id
         );
-        println!("     {}", labels(taxonomy, Family::Need, &e.needs));
+        println!("     {}", taxonomy.labels(Family::Need, &e.needs));
         let snippet: String = if hit.snippet.is_empty() {
             e.summary.clone()
         } else {
@@ -128,7 +119,7 @@ pub fn print_entry(e: &Entry, taxonomy: &Taxonomy) {
             println!(
                 "{:<12} {}",
                 format!("{}:", family.plural()),
-                labels(taxonomy, family, codes)
+                taxonomy.labels(family, codes)
             );
         }
     }

@@ -9,6 +9,7 @@ use crate::taxonomy::Family;
 /// areas follow from needs, and `review_by` is a date even when the source gave an interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Entry {
     pub id: String,
     pub kind: String,
@@ -61,6 +62,7 @@ impl Entry {
 /// so that the names inside a pack never come from user input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Attachment {
     /// The file name shown to people and used when saving, such as `one-page-profile.html`.
     pub name: String,
@@ -110,6 +112,7 @@ pub fn media_type_for(file_name: &str) -> Option<&'static str> {
 /// How to reach a service, shaped to map onto Open Referral UK (HSDS) services and contacts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<String>,
@@ -127,6 +130,7 @@ pub struct Service {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Contact {
     #[serde(rename = "type")]
     pub kind: ContactKind,
@@ -137,6 +141,7 @@ pub struct Contact {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ContactKind {
     Phone,
     Email,

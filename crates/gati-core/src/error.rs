@@ -8,6 +8,7 @@ use crate::diagnostics::Report;
 /// A closed set of error categories, stable across releases, for front ends to switch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ErrorCode {
     /// Pack sources or a pack's entries break the content rules.
     Invalid,

@@ -4,6 +4,7 @@
 //! Front ends (the `gati` command, the desktop shell) call [`library::Library`] and
 //! [`source`]/[`pack`] and never touch SQL or tantivy themselves.
 
+pub mod comfort;
 pub mod diagnostics;
 pub mod entry;
 pub mod error;
@@ -16,5 +17,6 @@ pub mod source;
 pub mod store;
 pub mod taxonomy;
 pub mod validate;
+pub mod views;
 
 pub use error::{Error, ErrorCode, Result};

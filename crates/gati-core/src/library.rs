@@ -51,6 +51,7 @@ pub fn default_location() -> Option<PathBuf> {
 /// A step of an install, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "stage", rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Progress {
     /// Reading and checking the whole pack file.
     Checking,
@@ -249,6 +250,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
 
 /// Counts that describe the installed pack.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stats {
     #[serde(flatten)]
     pub meta: PackMeta,
@@ -331,6 +333,42 @@ impl Catalogue {
             ))
         })?;
         Ok((attachment, bytes))
+    }
+
+    /// Writes an attachment into `dir` under its own name, adding " (2)", " (3)"... rather than
+    /// overwriting a file already there, and returns where it went.
+    pub fn export_attachment(&self, entry_id: &str, name: &str, dir: &Path) -> Result<PathBuf> {
+        let (attachment, bytes) = self.attachment(entry_id, name)?;
+        fs::create_dir_all(dir).at(dir)?;
+        let file = Path::new(&attachment.name);
+        // Names come from the pack: only a bare file name may decide where bytes are written.
+        if file.file_name() != Some(file.as_os_str()) {
+            return Err(Error::NotFound(format!(
+                "attachment `{}` of `{entry_id}` has no usable file name",
+                attachment.name
+            )));
+        }
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        let extension = file.extension().unwrap_or_default().to_string_lossy();
+        for n in 1.. {
+            let candidate = match n {
+                1 => dir.join(&attachment.name),
+                _ => dir.join(format!("{stem} ({n}).{extension}")),
+            };
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&candidate)
+            {
+                Ok(mut out) => {
+                    out.write_all(&bytes).at(&candidate)?;
+                    return Ok(candidate);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e).at(&candidate),
+            }
+        }
+        unreachable!("the loop above only ends by returning")
     }
 
     pub fn stats(&self) -> Result<Stats> {

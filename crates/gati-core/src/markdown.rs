@@ -1,5 +1,5 @@
-//! What the core needs to know about entry bodies: where raw HTML hides, and their plain text for
-//! search and snippets. Rendering for people happens in the front end, through a sanitiser.
+//! Entry bodies: where raw HTML hides (packs must have none), their plain text for search and
+//! snippets, and their HTML for people, which always passes through a sanitiser.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
@@ -46,9 +46,52 @@ pub fn plain_text(body: &str) -> String {
     out.trim_end().to_string()
 }
 
+/// The link schemes a rendered body may keep. Anything else (`javascript:`, `file:`, `data:`)
+/// is dropped, so a link can only ever lead to a web page, an email or a phone call.
+const LINK_SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
+
+/// The body as HTML that is safe to put into the page: Markdown rendered, then cleaned by ammonia
+/// with an allow-list of tags, attributes and link schemes. Packs are checked for raw HTML, but the
+/// sanitiser does not rely on that: a pack from elsewhere could carry anything.
+pub fn to_safe_html(body: &str) -> String {
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser(body));
+    ammonia::Builder::default()
+        .url_schemes(LINK_SCHEMES.into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&html)
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn safe_html_keeps_structure_and_drops_scripts() {
+        let html = to_safe_html(
+            "## Why it helps\n\n- **One** step\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n",
+        );
+        assert!(html.contains("<h2>Why it helps</h2>"), "{html}");
+        assert!(html.contains("<strong>One</strong>"), "{html}");
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn safe_html_keeps_only_web_mail_and_phone_links() {
+        let html = to_safe_html(
+            "[a](https://www.plymouthgati.co.uk) [b](javascript:alert(1)) [c](tel:01752668000) [d](file:///etc/passwd)",
+        );
+        assert!(
+            html.contains(r#"href="https://www.plymouthgati.co.uk""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="tel:01752668000""#), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.contains("file:"), "{html}");
+        assert!(html.contains(r#"rel="noopener noreferrer""#), "{html}");
+    }
 
     #[test]
     fn finds_block_and_inline_html_with_lines() {

@@ -72,6 +72,7 @@ impl Family {
 /// One code with the words that describe it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Term {
     pub code: String,
     pub label: String,
@@ -87,6 +88,7 @@ pub struct Term {
 /// Every family's terms, in the editors' order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Taxonomy {
     pub areas: Vec<Term>,
     pub needs: Vec<Term>,
@@ -193,6 +195,18 @@ impl Taxonomy {
 
     pub fn term(&self, family: Family, code: &str) -> Option<&Term> {
         self.terms(family).iter().find(|t| t.code == code)
+    }
+
+    /// The labels of `codes`, comma-separated, for reading; an unknown code stands for itself.
+    pub fn labels(&self, family: Family, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| {
+                self.term(family, c)
+                    .map_or(c.as_str(), |t| t.label.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn contains(&self, family: Family, code: &str) -> bool {

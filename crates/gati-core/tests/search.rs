@@ -110,6 +110,27 @@ fn typo_tolerance_follows_word_length() {
 }
 
 #[test]
+fn no_results_come_with_a_suggested_spelling() {
+    let f = fixture();
+    let wory = run(&f.catalogue, "wory ", Filters::default());
+    assert_eq!(wory.total, 0);
+    assert_eq!(wory.suggestion.as_deref(), Some("worry"));
+    // Known words stay as they are; only the unknown one changes.
+    let two = run(&f.catalogue, "wory zzzz ", Filters::default());
+    assert_eq!(two.total, 0);
+    assert_eq!(two.suggestion.as_deref(), Some("worry zzzz"));
+    // Nothing near enough: no suggestion. Results: no suggestion either.
+    assert_eq!(
+        run(&f.catalogue, "qqqq ", Filters::default()).suggestion,
+        None
+    );
+    assert_eq!(
+        run(&f.catalogue, "worry ", Filters::default()).suggestion,
+        None
+    );
+}
+
+#[test]
 fn the_last_word_matches_as_a_prefix_while_typing() {
     let f = fixture();
     assert_eq!(top(&f.catalogue, "fidg"), "movement-breaks");

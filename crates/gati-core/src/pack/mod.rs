@@ -150,6 +150,15 @@ pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Ma
         w.flush().at(out)?;
     }
     tmp.as_file().sync_all().at(out)?;
+    // A pack is published to be read by everyone (an installed app's resources, a shared drive);
+    // the temporary file's owner-only mode must not travel with it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .at(out)?;
+    }
     tmp.persist(out).map_err(|e| e.error).at(out)?;
     Ok(manifest)
 }

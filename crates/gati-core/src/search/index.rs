@@ -118,6 +118,7 @@ fn schema() -> (Schema, Fields) {
 
 /// What a search hit shows of an entry, stored in the index so that a search needs no database.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HitData {
     pub id: String,
     pub kind: String,
@@ -133,7 +134,7 @@ pub struct HitData {
 }
 
 impl HitData {
-    fn of(e: &Entry) -> HitData {
+    pub fn of(e: &Entry) -> HitData {
         HitData {
             id: e.id.clone(),
             kind: e.kind.clone(),

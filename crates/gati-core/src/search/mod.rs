@@ -30,6 +30,7 @@ use snippet::{Fragment, TermMatcher};
 /// combined (all of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Filters {
     pub needs: Vec<String>,
     pub areas: Vec<String>,
@@ -71,6 +72,7 @@ impl Filters {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchRequest {
     pub query: String,
     pub filters: Filters,
@@ -93,6 +95,7 @@ impl Default for SearchRequest {
 pub const MAX_LIMIT: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hit {
     #[serde(flatten)]
     pub entry: HitData,
@@ -101,6 +104,7 @@ pub struct Hit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
     /// How many entries match in all, across pages.
     pub total: usize,
@@ -108,6 +112,9 @@ pub struct SearchResults {
     /// For each family (by its plural name), how many matching entries carry each code; codes
     /// with no match are left out.
     pub facets: BTreeMap<String, BTreeMap<String, usize>>,
+    /// When nothing matches: the query with its unknown words replaced by the nearest words the
+    /// pack holds, for a "did you mean" offer.
+    pub suggestion: Option<String>,
 }
 
 /// How much a completion of the word being typed counts against the word as typed.
@@ -226,10 +233,16 @@ impl SearchIndex {
                     .insert(code.clone(), *count as usize);
             }
         }
+        let suggestion = if matches.total == 0 {
+            self.suggestion(&plan, &searcher)
+        } else {
+            None
+        };
         Ok(SearchResults {
             total: matches.total,
             hits,
             facets,
+            suggestion,
         })
     }
 
@@ -282,6 +295,34 @@ impl SearchIndex {
     /// The stems each planned word stands for, with their weights: the word itself, the
     /// completions of a word still being typed, and, for a word the index does not know, its
     /// corrections within the typo allowance.
+    /// The query with every word the index does not hold replaced by its nearest neighbour in the
+    /// dictionary, looking further than the typo allowance does; `None` when nothing changes.
+    fn suggestion(&self, plan: &Plan, searcher: &Searcher) -> Option<String> {
+        let words = self.index.fields.words;
+        let mut changed = false;
+        let fixed: Vec<String> = plan
+            .words
+            .iter()
+            .map(|w| {
+                if expand::is_known(searcher, words, &w.raw) {
+                    return w.raw.clone();
+                }
+                let reach = if w.raw.chars().count() >= 4 { 2 } else { 1 };
+                match expand::corrections(searcher, words, &w.raw, reach)
+                    .into_iter()
+                    .next()
+                {
+                    Some(nearest) => {
+                        changed = true;
+                        nearest
+                    }
+                    None => w.raw.clone(),
+                }
+            })
+            .collect();
+        changed.then(|| fixed.join(" "))
+    }
+
     fn resolve(
         &self,
         plan: &Plan,

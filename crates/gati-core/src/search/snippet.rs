@@ -8,6 +8,7 @@ use super::analyzer::terms_with_offsets;
 
 /// A piece of a snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fragment {
     pub text: String,
     pub highlighted: bool,

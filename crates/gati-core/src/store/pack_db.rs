@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[Migration {
 
 /// What the library knows about the installed pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackMeta {
     pub pack_id: String,
     pub title: String,

@@ -1,0 +1,128 @@
+//! The views front ends show: the browse grid, entry pages, waiting well and the shortlist, over
+//! the mini fixture pack installed in a real library.
+
+mod support;
+
+use gati_core::search::{Filters, SearchRequest};
+use gati_core::views::{entry_page, grid, shortlist, waiting_well};
+use gati_core::{Error, ErrorCode};
+use support::{installed_mini, today};
+
+#[test]
+fn grid_cells_count_what_opening_them_lists() {
+    let installed = installed_mini();
+    let catalogue = installed.library.catalogue().unwrap();
+    for phase in [None, Some("early-years")] {
+        let grid = grid::grid(&catalogue, phase).unwrap();
+        assert_eq!(grid.levels, ["universal", "targeted", "specialist"]);
+        assert_eq!(grid.rows.len(), 4);
+        for row in &grid.rows {
+            for (level, count) in grid.levels.iter().zip(&row.counts) {
+                let listed = catalogue
+                    .search(&SearchRequest {
+                        filters: Filters {
+                            areas: vec![row.area.clone()],
+                            levels: vec![level.clone()],
+                            phases: phase.map(str::to_string).into_iter().collect(),
+                            ..Filters::default()
+                        },
+                        ..SearchRequest::default()
+                    })
+                    .unwrap()
+                    .total;
+                assert_eq!(*count, listed, "{} × {level} in {phase:?}", row.area);
+            }
+        }
+    }
+    // visual-timetables (universal; communication) and worry-time (universal; SEMH) among others.
+    let all = grid::grid(&catalogue, None).unwrap();
+    let semh = all.rows.iter().find(|r| r.area == "semh").unwrap();
+    assert_eq!(
+        semh.counts[0], 2,
+        "worry-time and the attendance guide are universal SEMH"
+    );
+    let early = grid::grid(&catalogue, Some("early-years")).unwrap();
+    let early_semh = early.rows.iter().find(|r| r.area == "semh").unwrap();
+    assert_eq!(early_semh.counts, [0, 0, 0]);
+}
+
+#[test]
+fn an_entry_page_has_safe_html_and_its_related_entries() {
+    let installed = installed_mini();
+    let catalogue = installed.library.catalogue().unwrap();
+    let page = entry_page::entry_page(&catalogue, "worry-time").unwrap();
+    assert!(page.html.starts_with("<h2>"), "{}", page.html);
+    assert_eq!(page.related.len(), 1);
+    assert_eq!(page.related[0].id, "school-attendance-for-parents");
+    let missing = entry_page::entry_page(&catalogue, "no-such-entry").unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::NotFound);
+}
+
+#[test]
+fn waiting_well_sorts_contacts_expectations_and_school_pages() {
+    let installed = installed_mini();
+    let catalogue = installed.library.catalogue().unwrap();
+    let ehc = waiting_well::waiting_well(&catalogue, "ehc-needs-assessment").unwrap();
+    assert_eq!(ehc.waiting_for.code, "ehc-needs-assessment");
+    let contacts: Vec<&str> = ehc.contacts.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(contacts, ["duty-line"]);
+    assert_eq!(
+        ehc.contacts[0].service.as_ref().unwrap().contacts[0].value,
+        "01752 668000"
+    );
+    let expect: Vec<&str> = ehc.what_to_expect.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(expect, ["ehc-needs-assessment"]);
+
+    let salt = waiting_well::waiting_well(&catalogue, "speech-language-therapy").unwrap();
+    assert!(salt.contacts.is_empty());
+    assert_eq!(salt.what_to_expect[0].id, "salt-while-you-wait");
+
+    let unknown = waiting_well::waiting_well(&catalogue, "a-miracle").unwrap_err();
+    assert!(matches!(unknown, Error::NotFound(_)), "{unknown}");
+}
+
+#[test]
+fn the_shortlist_keeps_its_order_and_exports_as_markdown() {
+    let installed = installed_mini();
+    let catalogue = installed.library.catalogue().unwrap();
+    let mut user = installed.library.user_db().unwrap();
+    for id in ["worry-time", "visual-timetables", "movement-breaks"] {
+        user.shortlist_add(id, "2026-11-25").unwrap();
+    }
+    user.shortlist_move("movement-breaks", 0).unwrap();
+    // An entry a later pack dropped stays in the user's data but is not shown.
+    user.shortlist_add("gone-in-this-pack", "2026-11-25")
+        .unwrap();
+    let items = shortlist::shortlist(&catalogue, &user).unwrap();
+    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["movement-breaks", "worry-time", "visual-timetables"]);
+
+    let text = shortlist::to_markdown(&catalogue, &items, today());
+    assert!(text.starts_with("# Shortlist\n"), "{text}");
+    assert!(text.contains("25 November 2026"), "{text}");
+    let first = text
+        .find("## 1. Movement breaks on the carpet")
+        .expect("numbered in order");
+    let second = text.find("## 2. Worry time").expect("numbered in order");
+    assert!(first < second, "{text}");
+    assert!(text.contains("- Level: Universal"), "{text}");
+}
+
+#[test]
+fn attachments_export_without_overwriting() {
+    let installed = installed_mini();
+    let catalogue = installed.library.catalogue().unwrap();
+    let out = installed.dir.path().join("Downloads");
+    let first = catalogue
+        .export_attachment("dyslexia-screening", "reading-checklist.html", &out)
+        .unwrap();
+    let second = catalogue
+        .export_attachment("dyslexia-screening", "reading-checklist.html", &out)
+        .unwrap();
+    assert_eq!(first, out.join("reading-checklist.html"));
+    assert_eq!(second, out.join("reading-checklist (2).html"));
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+}

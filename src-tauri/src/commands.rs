@@ -1,0 +1,236 @@
+//! The commands the front end invokes. Each takes the state, calls the core and maps the error;
+//! none touches SQL, tantivy or the pack format.
+
+use std::path::PathBuf;
+
+use gati_core::ErrorCode;
+use gati_core::comfort::ReadingComfort;
+use gati_core::library::Progress;
+use gati_core::search::index::HitData;
+use gati_core::search::{SearchRequest, SearchResults};
+use gati_core::store::pack_db::PackMeta;
+use gati_core::taxonomy::Taxonomy;
+use gati_core::views::entry_page::{self, EntryPage};
+use gati_core::views::grid::{self, Grid};
+use gati_core::views::shortlist;
+use gati_core::views::waiting_well::{self, WaitingWell};
+use serde::Serialize;
+use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::error::{IpcError, IpcResult};
+use crate::state::{AppState, io_error};
+
+/// The event that carries install progress to the front end.
+pub const INSTALL_PROGRESS: &str = "install-progress";
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub library: String,
+    pub pack: Option<PackMeta>,
+    /// Why no pack can be read, when none can.
+    pub problem: Option<IpcError>,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let (pack, problem) = match state.catalogue() {
+        Ok(c) => (Some(c.meta().clone()), None),
+        Err(e) => (None, Some(e)),
+    };
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        library: state.library.root().display().to_string(),
+        pack,
+        problem,
+    }
+}
+
+#[tauri::command]
+pub fn taxonomy(state: State<'_, AppState>) -> IpcResult<Taxonomy> {
+    Ok(state.catalogue()?.taxonomy().clone())
+}
+
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, request: SearchRequest) -> IpcResult<SearchResults> {
+    Ok(state.catalogue()?.search(&request)?)
+}
+
+#[tauri::command]
+pub fn grid(state: State<'_, AppState>, phase: Option<String>) -> IpcResult<Grid> {
+    Ok(grid::grid(&*state.catalogue()?, phase.as_deref())?)
+}
+
+#[tauri::command]
+pub fn entry_page(state: State<'_, AppState>, id: String) -> IpcResult<EntryPage> {
+    Ok(entry_page::entry_page(&*state.catalogue()?, &id)?)
+}
+
+#[tauri::command]
+pub fn waiting_well(state: State<'_, AppState>, code: String) -> IpcResult<WaitingWell> {
+    Ok(waiting_well::waiting_well(&*state.catalogue()?, &code)?)
+}
+
+#[tauri::command]
+pub fn shortlist(state: State<'_, AppState>) -> IpcResult<Vec<HitData>> {
+    Ok(shortlist::shortlist(&*state.catalogue()?, &state.user())?)
+}
+
+#[tauri::command]
+pub fn shortlist_add(state: State<'_, AppState>, id: String) -> IpcResult<Vec<HitData>> {
+    let catalogue = state.catalogue()?;
+    // Only entries of the installed pack can be added.
+    catalogue.entry(&id)?;
+    let user = state.user();
+    user.shortlist_add(&id, &crate::today().to_string())?;
+    Ok(shortlist::shortlist(&catalogue, &user)?)
+}
+
+#[tauri::command]
+pub fn shortlist_remove(state: State<'_, AppState>, id: String) -> IpcResult<Vec<HitData>> {
+    let user = state.user();
+    user.shortlist_remove(&id)?;
+    Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)
+}
+
+#[tauri::command]
+pub fn shortlist_move(
+    state: State<'_, AppState>,
+    id: String,
+    to: usize,
+) -> IpcResult<Vec<HitData>> {
+    let mut user = state.user();
+    user.shortlist_move(&id, to)?;
+    Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)
+}
+
+/// Writes the shortlist as Markdown into the Downloads folder and returns where.
+#[tauri::command]
+pub fn shortlist_export(state: State<'_, AppState>) -> IpcResult<String> {
+    let catalogue = state.catalogue()?;
+    let items = shortlist::shortlist(&catalogue, &state.user())?;
+    let text = shortlist::to_markdown(&catalogue, &items, crate::today());
+    let dir = downloads()?;
+    let path = dir.join(format!("GATI shortlist {}.md", crate::today()));
+    std::fs::write(&path, text).map_err(|e| io_error(format!("{}: {e}", path.display())))?;
+    Ok(path.display().to_string())
+}
+
+#[tauri::command]
+pub fn comfort(state: State<'_, AppState>) -> IpcResult<ReadingComfort> {
+    Ok(ReadingComfort::load(&state.user())?)
+}
+
+#[tauri::command]
+pub fn set_comfort(state: State<'_, AppState>, comfort: ReadingComfort) -> IpcResult<()> {
+    Ok(comfort.save(&state.user())?)
+}
+
+/// Opens an attachment in the system's own app for its type, from a copy in the library.
+#[tauri::command]
+pub fn open_attachment(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    entry_id: String,
+    name: String,
+) -> IpcResult<()> {
+    let catalogue = state.catalogue()?;
+    let entry = catalogue.entry(&entry_id)?;
+    let sha = entry
+        .attachments
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| a.sha256.clone())
+        .unwrap_or_default();
+    // One folder per content hash: the same file opens from the same place every time.
+    let dir = state.library.root().join("opened").join(sha);
+    let path = match dir.join(&name) {
+        existing if existing.is_file() => existing,
+        _ => catalogue.export_attachment(&entry_id, &name, &dir)?,
+    };
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| io_error(format!("could not open {}: {e}", path.display())))
+}
+
+/// Saves a copy of an attachment into the Downloads folder and returns where.
+#[tauri::command]
+pub fn save_attachment(
+    state: State<'_, AppState>,
+    entry_id: String,
+    name: String,
+) -> IpcResult<String> {
+    let path = state
+        .catalogue()?
+        .export_attachment(&entry_id, &name, &downloads()?)?;
+    Ok(path.display().to_string())
+}
+
+/// Opens a link in the system browser, mail or phone app. Only these schemes pass: a link can
+/// never open a file or run anything.
+#[tauri::command]
+pub fn open_link(app: AppHandle, url: String) -> IpcResult<()> {
+    const ALLOWED: [&str; 4] = ["https://", "http://", "mailto:", "tel:"];
+    if !ALLOWED.iter().any(|s| url.starts_with(s)) {
+        return Err(IpcError::new(
+            ErrorCode::BadRequest,
+            format!("`{url}` is not a web, email or phone link"),
+        ));
+    }
+    app.opener()
+        .open_url(&url, None::<&str>)
+        .map_err(|e| io_error(format!("could not open {url}: {e}")))
+}
+
+/// Installs a pack file sent as the raw request body, reporting progress as events. The file is
+/// checked whole before anything installed changes; on any failure the old pack stays in use.
+#[tauri::command]
+pub async fn install_pack(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> IpcResult<PackMeta> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::new(
+            ErrorCode::BadRequest,
+            "the pack file must be sent as raw bytes",
+        ));
+    };
+    let bytes = bytes.clone();
+    // The file keeps the name the person chose, so that any error message names their file.
+    let name = request
+        .headers()
+        .get("x-pack-name")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| PathBuf::from(v).file_name().map(|n| n.to_os_string()))
+        .unwrap_or_else(|| "pack.gatipack".into());
+    let state = state.inner();
+    let _one_at_a_time = state.installing.lock().unwrap_or_else(|p| p.into_inner());
+    let root = state.library.root().to_path_buf();
+    let upload = tempfile::Builder::new()
+        .prefix(".upload-")
+        .tempdir_in(&root)
+        .map_err(|e| io_error(format!("{}: {e}", root.display())))?;
+    let file = upload.path().join(name);
+    std::fs::write(&file, &bytes).map_err(|e| io_error(format!("{}: {e}", file.display())))?;
+    let emit = |p: Progress| {
+        // A progress event that cannot be delivered must not stop the install.
+        let _ = app.emit(INSTALL_PROGRESS, p);
+    };
+    state
+        .library
+        .install(&file, crate::today(), &mut { emit })?;
+    Ok(state.reload()?.meta().clone())
+}
+
+fn downloads() -> IpcResult<PathBuf> {
+    directories::UserDirs::new()
+        .and_then(|d| {
+            d.download_dir()
+                .map(PathBuf::from)
+                .or_else(|| Some(d.home_dir().to_path_buf()))
+        })
+        .ok_or_else(|| io_error("no Downloads or home folder to save into"))
+}

@@ -1,0 +1,209 @@
+//! Starting the real app under tauri-driver, and the small vocabulary the journeys are written in:
+//! wait for an element or a condition, read text, take a screenshot, check with axe-core.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// How long any one wait may take before the test fails with what it was waiting for.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// tauri-driver, stopped with SIGTERM when dropped: a killed driver leaves WebKitWebDriver and
+/// the app running (see shared/platform-notes.md).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// The app, running in its window, with a library folder of the test's own.
+pub struct App {
+    pub client: Client,
+    _driver: Driver,
+}
+
+fn free_port_pair() -> u16 {
+    // Each test in this process gets its own ports; the process id spreads concurrent runs.
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 40000 + (std::process::id() % 500) as u16 * 20;
+    base + NEXT.fetch_add(2, Ordering::SeqCst)
+}
+
+impl App {
+    pub async fn start(library: &Path) -> App {
+        let port = free_port_pair();
+        let driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .env("GATI_LIBRARY", library)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver must be installed: cargo install tauri-driver --locked");
+        let driver = Driver(driver);
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < PATIENCE,
+                "tauri-driver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": env!("CARGO_BIN_EXE_gati-desktop") },
+        });
+        let client = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        let app = App {
+            client,
+            _driver: driver,
+        };
+        app.wait_for("main h1, #search-box").await;
+        app
+    }
+
+    pub async fn stop(self) {
+        let _ = self.client.close().await;
+    }
+
+    pub async fn go(&self, hash: &str) {
+        self.js(&format!("location.hash = {}", json!(hash))).await;
+    }
+
+    pub async fn js(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {script}: {e}"))
+    }
+
+    /// Waits until the JavaScript expression is true.
+    pub async fn until(&self, what: &str, expression: &str) {
+        let started = Instant::now();
+        loop {
+            if self.js(&format!("return !!({expression})")).await == json!(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "timed out waiting for {what}: {expression}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap()
+    }
+
+    /// The ids of the entries listed as results, in order.
+    pub async fn result_ids(&self) -> Vec<String> {
+        let ids = self
+            .js("return [...document.querySelectorAll('[data-result]')].map(a => decodeURIComponent(a.getAttribute('href').replace('#/entry/', '')))")
+            .await;
+        serde_json::from_value(ids).unwrap()
+    }
+
+    /// The number in the visible result count ("23 results").
+    pub async fn result_count(&self) -> usize {
+        let text = self.text(".result-count").await;
+        text.split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {text:?}"))
+    }
+
+    /// Saves a screenshot of the window under target/e2e-screenshots, and under
+    /// docs/screenshots when UPDATE_SCREENSHOTS is set, so that the committed set is refreshed
+    /// on purpose rather than by every run.
+    pub async fn screenshot(&self, name: &str) {
+        // A moment for the last update to be painted.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let mut dirs = vec![repo_root().join("target/e2e-screenshots")];
+        if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+            dirs.push(repo_root().join("docs/screenshots"));
+        }
+        for dir in dirs {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+        }
+    }
+
+    /// Runs axe-core's WCAG 2.x A and AA rules on the page as it is now and fails on any
+    /// violation, naming the rule and the elements.
+    pub async fn assert_accessible(&self, screen: &str) {
+        let axe = std::fs::read_to_string(repo_root().join("ui/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core is installed with the UI's npm packages");
+        self.js(&format!("{axe}\nreturn true;")).await;
+        let violations = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                    .then(r => done(r.violations.map(v => v.id + ' (' + v.help + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(' | '))))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe ran");
+        let violations: Vec<String> = serde_json::from_value(violations).unwrap();
+        assert!(
+            violations.is_empty(),
+            "{screen}: {} accessibility violation(s):\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    std::env::var_os("TAURI_DRIVER")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
+        })
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("tauri-driver"))
+}

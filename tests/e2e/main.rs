@@ -1,0 +1,490 @@
+//! End-to-end journeys through the real app: the built binary in its WebKitGTK window, driven by
+//! tauri-driver and WebKitWebDriver, over a real library that the app fills from its bundled
+//! pack on first start. Every screen is checked with axe-core and photographed.
+//!
+//! They need a display and tauri-driver, so they are ignored by default; `scripts/test.sh` runs
+//! them under xvfb-run with `--ignored --test-threads=1`.
+
+mod harness;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use harness::{App, repo_root};
+
+fn library() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn search_as_you_type_with_a_typo_and_come_back_to_the_same_results() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+
+    // `/` focuses the search box from anywhere.
+    app.go("#/browse").await;
+    app.wait_for("table.grid").await;
+    app.client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("/")
+        .await
+        .unwrap();
+    app.until(
+        "the search box to have focus",
+        "document.activeElement?.id === 'search-box'",
+    )
+    .await;
+
+    // Typed one key at a time, with a typo; results follow each key.
+    let box_ = app.wait_for("#search-box").await;
+    for key in "dyslexa".chars() {
+        box_.send_keys(&key.to_string()).await.unwrap();
+    }
+    app.until(
+        "results for the typo",
+        "[...document.querySelectorAll('[data-result]')].slice(0, 3).some(a => a.getAttribute('href') === '#/entry/dyslexia-friendly-classroom')",
+    )
+    .await;
+    let ids = app.result_ids().await;
+    assert!(
+        ids.iter()
+            .take(3)
+            .any(|id| id == "dyslexia-guide-for-families"),
+        "{ids:?}"
+    );
+    assert!(app.text("mark").await.to_lowercase().starts_with("dyslexi"));
+    app.until(
+        "the live region to announce the count",
+        "document.querySelector('[role=status]').textContent.includes('results for dyslexa')",
+    )
+    .await;
+    app.screenshot("search").await;
+    app.assert_accessible("search").await;
+
+    // Arrow keys move through the results; Enter opens one; Back returns to the same results.
+    box_.send_keys(&Key::Down.to_string()).await.unwrap();
+    app.until(
+        "the first result to have focus",
+        "document.activeElement?.dataset.result !== undefined",
+    )
+    .await;
+    let first = app.result_ids().await[0].clone();
+    app.js("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', bubbles: true}))").await;
+    app.until(
+        "the second result to have focus",
+        "document.activeElement === document.querySelectorAll('[data-result]')[1]",
+    )
+    .await;
+    let second = app.result_ids().await[1].clone();
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    app.until(
+        "the entry to open",
+        &format!("location.hash === '#/entry/{second}'"),
+    )
+    .await;
+    app.wait_for("article.entry h1").await;
+    app.client.back().await.unwrap();
+    app.until(
+        "the search to come back",
+        "document.getElementById('search-box')?.value === 'dyslexa'",
+    )
+    .await;
+    app.until(
+        "its results to come back",
+        "document.querySelectorAll('[data-result]').length > 0",
+    )
+    .await;
+    assert_eq!(app.result_ids().await[0], first);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn filters_apply_and_remove_with_live_counts() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.go("#/search").await;
+    app.until(
+        "every entry to be listed",
+        "document.querySelectorAll('[data-result]').length > 0",
+    )
+    .await;
+    let everything = app.result_count().await;
+    assert!(everything >= 250, "{everything}");
+
+    let facet = |label: &str| {
+        format!(
+            "[...document.querySelectorAll('.filters label')].find(l => l.textContent.trim().startsWith({label:?}))"
+        )
+    };
+    let count_of = |label: &str| {
+        format!(
+            "Number(({}).querySelector('.facet-count').textContent.replace(/[()]/g, ''))",
+            facet(label)
+        )
+    };
+    let targeted: usize = app
+        .js(&format!("return {}", count_of("Targeted")))
+        .await
+        .as_u64()
+        .unwrap() as usize;
+    assert!(targeted > 0 && targeted < everything);
+
+    app.js(&format!(
+        "({}).querySelector('input').click()",
+        facet("Targeted")
+    ))
+    .await;
+    app.until(
+        "the targeted count",
+        &format!("document.querySelector('.result-count').textContent.startsWith('{targeted} ')"),
+    )
+    .await;
+    let secondary: usize = app
+        .js(&format!("return {}", count_of("Secondary")))
+        .await
+        .as_u64()
+        .unwrap() as usize;
+    app.js(&format!(
+        "({}).querySelector('input').click()",
+        facet("Secondary")
+    ))
+    .await;
+    app.until(
+        "the combined count",
+        &format!("document.querySelector('.result-count').textContent.startsWith('{secondary} ')"),
+    )
+    .await;
+    assert!(
+        secondary < targeted,
+        "secondary and targeted {secondary} < targeted {targeted}"
+    );
+    assert!(
+        location_has(&app, "level=targeted").await && location_has(&app, "phase=secondary").await
+    );
+    app.screenshot("search-filtered").await;
+    app.assert_accessible("search with filters").await;
+
+    // Each active filter is a button that removes it.
+    app.click("button[aria-label='Remove filter Level of support: Targeted']")
+        .await;
+    app.until(
+        "the phase-only count",
+        "!document.querySelector(\"button[aria-label^='Remove filter Level']\")",
+    )
+    .await;
+    let phase_only = app.result_count().await;
+    assert!(
+        phase_only > secondary && phase_only < everything,
+        "{phase_only}"
+    );
+    app.click("button[aria-label='Remove filter Age phase: Secondary']")
+        .await;
+    app.until(
+        "everything again",
+        &format!("document.querySelector('.result-count').textContent.startsWith('{everything} ')"),
+    )
+    .await;
+
+    // No results: the page says so and offers to drop the filters.
+    app.js(&format!(
+        "({}).querySelector('input').click()",
+        facet("Early years")
+    ))
+    .await;
+    let box_ = app.wait_for("#search-box").await;
+    box_.send_keys("supported internship").await.unwrap();
+    app.until("the empty state", "document.querySelector('.no-results')")
+        .await;
+    assert!(app.text(".no-results").await.contains("Remove the filters"));
+    app.screenshot("search-no-results").await;
+    app.assert_accessible("no results").await;
+    app.stop().await;
+}
+
+async fn location_has(app: &App, part: &str) -> bool {
+    app.js("return location.hash")
+        .await
+        .as_str()
+        .unwrap()
+        .contains(part)
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn a_grid_cell_opens_its_list() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.click("nav a[href='#/browse']").await;
+    app.wait_for("table.grid").await;
+    app.screenshot("browse").await;
+    app.assert_accessible("browse").await;
+
+    // Narrowed by phase, the SEMH × targeted cell lists exactly its count.
+    app.js("const s = document.getElementById('phase'); s.value = 'primary'; s.dispatchEvent(new Event('change'))").await;
+    app.until(
+        "the primary grid",
+        "location.hash === '#/browse?phase=primary'",
+    )
+    .await;
+    let cell = "a.cell[href*='area=semh'][href*='level=targeted']";
+    app.until(
+        "the cell to follow the phase",
+        &format!("document.querySelector(\"{cell}\").href.includes('phase=primary')"),
+    )
+    .await;
+    let n: usize = app.text(cell).await.parse().unwrap();
+    assert!(n > 0);
+    app.click(cell).await;
+    app.until(
+        "the list",
+        "document.querySelectorAll('[data-result]').length > 0",
+    )
+    .await;
+    assert_eq!(app.result_count().await, n);
+    for part in ["area=semh", "level=targeted", "phase=primary"] {
+        assert!(location_has(&app, part).await, "{part}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn an_entry_and_a_related_entry_and_an_outside_link() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.go("#/entry/worry-time").await;
+    assert!(app.text("article.entry h1").await.starts_with("Worry time"));
+    assert!(app.text(".about").await.contains("GATI content team"));
+    assert!(
+        app.js("return document.querySelector('.body h2') !== null")
+            .await
+            .as_bool()
+            .unwrap()
+    );
+    app.screenshot("entry").await;
+    app.assert_accessible("entry").await;
+
+    app.click(".related a[href='#/entry/anxiety-friendly-classroom']")
+        .await;
+    app.until(
+        "the related entry",
+        "location.hash === '#/entry/anxiety-friendly-classroom'",
+    )
+    .await;
+    app.until(
+        "its heading",
+        "document.querySelector('article.entry h1')?.textContent.toLowerCase().includes('anxi')",
+    )
+    .await;
+
+    // A service's website is shown before anything leaves the app.
+    app.go("#/entry/gati-resource-directory").await;
+    app.wait_for(".contacts").await;
+    app.click(".contacts a").await;
+    app.until(
+        "the address dialog",
+        "document.querySelector('dialog')?.open",
+    )
+    .await;
+    assert!(
+        app.text("dialog .address")
+            .await
+            .contains("plymouthgati.co.uk")
+    );
+    app.screenshot("outside-link").await;
+    app.assert_accessible("outside link dialog").await;
+    app.click("dialog button.secondary").await;
+    app.until(
+        "the dialog to close",
+        "!document.querySelector('dialog').open",
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn the_waiting_well_journey() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.click("nav a[href='#/waiting']").await;
+    assert_eq!(app.text("main h1").await, "What are you waiting for?");
+    app.screenshot("waiting").await;
+    app.assert_accessible("waiting well").await;
+
+    app.click("a.big-choice[href='#/waiting/autism-assessment']")
+        .await;
+    app.until(
+        "the page for the wait",
+        "document.querySelector('main h1')?.textContent.includes('autism')",
+    )
+    .await;
+    app.wait_for("#contact-heading").await;
+    let contacts = app
+        .js("return document.querySelectorAll('.contact-cards > li').length")
+        .await;
+    assert!(contacts.as_u64().unwrap() >= 1, "someone to contact now");
+    let expect = app
+        .js("return document.querySelectorAll('#expect-heading + ul [data-result]').length")
+        .await;
+    assert!(expect.as_u64().unwrap() >= 1, "something on what to expect");
+    app.screenshot("waiting-autism").await;
+    app.assert_accessible("waiting for an autism assessment")
+        .await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn the_shortlist_adds_reorders_removes_and_prints() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    for id in [
+        "worry-time",
+        "precision-teaching",
+        "visual-timetables-now-and-next",
+    ] {
+        app.go(&format!("#/entry/{id}")).await;
+        app.until("the entry", &format!("location.hash === '#/entry/{id}' && document.querySelector('.entry-actions button')")).await;
+        app.click(".entry-actions button[aria-pressed='false']")
+            .await;
+        app.wait_for(".entry-actions button[aria-pressed='true']")
+            .await;
+    }
+    app.click("nav a[href='#/shortlist']").await;
+    app.wait_for("ol.shortlist").await;
+    let order = "return [...document.querySelectorAll('.shortlist .card-title a')].map(a => a.getAttribute('href').slice(8))";
+    assert_eq!(
+        app.js(order).await,
+        serde_json::json!([
+            "worry-time",
+            "precision-teaching",
+            "visual-timetables-now-and-next"
+        ])
+    );
+
+    app.click("#up-visual-timetables-now-and-next").await;
+    app.until("the move", "document.querySelector('.shortlist .card-title a').getAttribute('href') === '#/entry/worry-time' && document.querySelectorAll('.shortlist .card-title a')[1].getAttribute('href') === '#/entry/visual-timetables-now-and-next'").await;
+    app.click("button[aria-label^='Remove Worry time']").await;
+    app.until(
+        "the removal",
+        "document.querySelectorAll('.shortlist > li').length === 2",
+    )
+    .await;
+    assert_eq!(
+        app.js(order).await,
+        serde_json::json!(["visual-timetables-now-and-next", "precision-teaching"])
+    );
+    assert!(app.text("nav a[href='#/shortlist']").await.contains("(2)"));
+    app.screenshot("shortlist").await;
+    app.assert_accessible("shortlist").await;
+
+    app.click("a[href='#/shortlist/print']").await;
+    app.wait_for(".print-sheet").await;
+    let printed = app
+        .js("return document.querySelectorAll('.print-list > li').length")
+        .await;
+    assert_eq!(printed, serde_json::json!(2));
+    app.screenshot("shortlist-print").await;
+    app.assert_accessible("shortlist print view").await;
+    app.stop().await;
+
+    // The shortlist is the user's data: it is there after a restart.
+    let app = App::start(dir.path()).await;
+    app.go("#/shortlist").await;
+    app.until(
+        "the kept shortlist",
+        "document.querySelectorAll('.shortlist > li').length === 2",
+    )
+    .await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn reading_comfort_is_kept_after_a_restart() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.click("nav a[href='#/settings']").await;
+    app.wait_for("input[name=theme][value=cream]").await;
+    app.click("input[name=theme][value=cream]").await;
+    app.click("input[name=font][value=dyslexic]").await;
+    app.js("const r = document.getElementById('text-size'); r.value = '150'; r.dispatchEvent(new Event('input', {bubbles: true})); r.dispatchEvent(new Event('change', {bubbles: true}))").await;
+    app.until("the settings to apply", "document.documentElement.dataset.theme === 'cream' && document.documentElement.style.getPropertyValue('--text-size') === '150%'").await;
+    assert!(app.text("#pack-facts").await.contains("271"));
+    app.screenshot("settings").await;
+    app.assert_accessible("settings").await;
+    app.stop().await;
+
+    let app = App::start(dir.path()).await;
+    app.until(
+        "the kept settings",
+        "document.documentElement.dataset.theme === 'cream' && document.documentElement.dataset.font === 'dyslexic' && document.documentElement.style.getPropertyValue('--text-size') === '150%'",
+    )
+    .await;
+    // At 150% text the search page still reflows without sideways scrolling.
+    app.until(
+        "the search page",
+        "document.querySelectorAll('[data-result]').length > 0",
+    )
+    .await;
+    let overflow = app
+        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        .await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "horizontal overflow {overflow}"
+    );
+    app.screenshot("search-cream-large-text").await;
+    app.assert_accessible("search in cream at 150%").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn a_broken_pack_is_refused_and_the_old_one_stays() {
+    let dir = library();
+    let bundled = std::fs::read(repo_root().join("src-tauri/resources/gati.gatipack")).unwrap();
+    let broken = dir.path().join("broken.gatipack");
+    std::fs::write(&broken, &bundled[..bundled.len() / 2]).unwrap();
+
+    let app = App::start(&dir.path().join("library")).await;
+    app.go("#/settings").await;
+    app.wait_for("#pack-file")
+        .await
+        .send_keys(&broken.display().to_string())
+        .await
+        .unwrap();
+    app.click(".install button").await;
+    app.until(
+        "the refusal",
+        "document.querySelector('#install-result[role=alert]')",
+    )
+    .await;
+    let message = app.text("#install-result").await;
+    assert!(
+        message.contains("not installed") && message.contains("broken.gatipack"),
+        "{message}"
+    );
+    assert!(app.text("#pack-facts").await.contains("271"));
+    app.screenshot("settings-bad-pack").await;
+    app.assert_accessible("settings after a bad pack").await;
+
+    // The old pack still answers searches.
+    app.go("#/search?q=worry").await;
+    app.until(
+        "results from the old pack",
+        "document.querySelectorAll('[data-result]').length > 0",
+    )
+    .await;
+    app.stop().await;
+}

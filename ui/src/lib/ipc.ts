@@ -1,0 +1,70 @@
+// The one typed way to the shell. Every command the front end uses is here, with the types
+// generated from Rust in ../bindings, and every failure arrives as an IpcFailure with a code
+// from the shell's closed set.
+import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { AppInfo } from '../bindings/AppInfo';
+import type { EntryPage } from '../bindings/EntryPage';
+import type { ErrorCode } from '../bindings/ErrorCode';
+import type { Grid } from '../bindings/Grid';
+import type { HitData } from '../bindings/HitData';
+import type { IpcError } from '../bindings/IpcError';
+import type { PackMeta } from '../bindings/PackMeta';
+import type { Progress } from '../bindings/Progress';
+import type { ReadingComfort } from '../bindings/ReadingComfort';
+import type { SearchRequest } from '../bindings/SearchRequest';
+import type { SearchResults } from '../bindings/SearchResults';
+import type { Taxonomy } from '../bindings/Taxonomy';
+import type { WaitingWell } from '../bindings/WaitingWell';
+
+export class IpcFailure extends Error {
+  constructor(
+    readonly code: ErrorCode | 'ipc',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isIpcError(e: unknown): e is IpcError {
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+}
+
+async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
+  try {
+    return await invoke<T>(command, args, options);
+  } catch (e) {
+    throw isIpcError(e) ? new IpcFailure(e.code, e.message) : new IpcFailure('ipc', String(e));
+  }
+}
+
+export const ipc = {
+  appInfo: () => call<AppInfo>('app_info'),
+  taxonomy: () => call<Taxonomy>('taxonomy'),
+  search: (request: SearchRequest) => call<SearchResults>('search', { request }),
+  grid: (phase: string | null) => call<Grid>('grid', { phase }),
+  entryPage: (id: string) => call<EntryPage>('entry_page', { id }),
+  waitingWell: (code: string) => call<WaitingWell>('waiting_well', { code }),
+  shortlist: () => call<HitData[]>('shortlist'),
+  shortlistAdd: (id: string) => call<HitData[]>('shortlist_add', { id }),
+  shortlistRemove: (id: string) => call<HitData[]>('shortlist_remove', { id }),
+  shortlistMove: (id: string, to: number) => call<HitData[]>('shortlist_move', { id, to }),
+  shortlistExport: () => call<string>('shortlist_export'),
+  comfort: () => call<ReadingComfort>('comfort'),
+  setComfort: (comfort: ReadingComfort) => call<null>('set_comfort', { comfort }),
+  openAttachment: (entryId: string, name: string) =>
+    call<null>('open_attachment', { entryId, name }),
+  saveAttachment: (entryId: string, name: string) =>
+    call<string>('save_attachment', { entryId, name }),
+  openLink: (url: string) => call<null>('open_link', { url }),
+
+  /** Sends a pack file's bytes to be installed, reporting each stage to `onProgress`. */
+  async installPack(name: string, bytes: Uint8Array, onProgress: (p: Progress) => void): Promise<PackMeta> {
+    const stop = await listen<Progress>('install-progress', (event) => onProgress(event.payload));
+    try {
+      return await call<PackMeta>('install_pack', bytes, { headers: { 'X-Pack-Name': name.replace(/[^\x20-\x7e]/g, '_') } });
+    } finally {
+      stop();
+    }
+  },
+};
