@@ -47,6 +47,10 @@ fn free_port_pair() -> u16 {
 impl App {
     pub async fn start(library: &Path) -> App {
         let port = free_port_pair();
+        // The driver's and the app's messages go to a log per session, for when a test fails.
+        let logs = repo_root().join("target/e2e-logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        let log = std::fs::File::create(logs.join(format!("driver-{port}.log"))).unwrap();
         let driver = Command::new(tauri_driver())
             .args([
                 "--port",
@@ -56,7 +60,7 @@ impl App {
             ])
             .env("GATI_LIBRARY", library)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("tauri-driver must be installed: cargo install tauri-driver --locked");
         let driver = Driver(driver);
