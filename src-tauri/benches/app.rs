@@ -1,0 +1,220 @@
+//! The desktop app's performance, measured in its real window on a release build:
+//!
+//! ```sh
+//! scripts/build-app.sh && xvfb-run -a -s "-screen 0 1280x800x24" cargo bench -p gati-desktop --bench app
+//! ```
+//!
+//! - cold start: from the app process starting to the first frame with results under the search
+//!   box, on a first run (which installs the bundled pack) and on later runs;
+//! - keystroke to results painted: every keystroke of every judged query, typed into the search
+//!   box, until the frame after its results are in the page;
+//! - idle memory: the proportional set size (PSS) of the app and its web processes, at rest.
+//!
+//! It prints a Markdown report for `docs/performance.md`.
+
+#[path = "../../tests/e2e/harness.rs"]
+#[allow(dead_code)] // The benchmark uses a share of the harness the journeys use.
+mod harness;
+
+use std::fs;
+use std::time::Duration;
+
+use harness::{App, repo_root};
+use serde_json::json;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing and must stay quick.
+    let full = std::env::args().any(|a| a == "--bench");
+    let queries = judged_queries(if full { usize::MAX } else { 3 });
+    let library = tempfile::tempdir().unwrap();
+
+    println!("## Desktop app (release build, real window under Xvfb)\n");
+    println!("| measure | value |\n|---|---|");
+    let first = App::start(library.path()).await;
+    println!(
+        "| cold start, first run (installs the bundled pack) | {} |",
+        ms(cold_start(&first).await)
+    );
+    first.stop().await;
+    let mut later = Vec::new();
+    for _ in 0..if full { 5 } else { 1 } {
+        let app = App::start(library.path()).await;
+        later.push(cold_start(&app).await);
+        app.stop().await;
+    }
+    later.sort_by(f64::total_cmp);
+    println!(
+        "| cold start, later runs (median of {}) | {} |",
+        later.len(),
+        ms(later[later.len() / 2])
+    );
+
+    let app = App::start(library.path()).await;
+    let mut latencies = Vec::new();
+    for q in &queries {
+        latencies.extend(type_query(&app, q).await);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "| keystroke to results painted, p50 / p95 / p99 ({} keystrokes, {} queries) | {} / {} / {} |",
+        latencies.len(),
+        queries.len(),
+        ms(at(0.50)),
+        ms(at(0.95)),
+        ms(at(0.99))
+    );
+    tokio::time::sleep(Duration::from_secs(if full { 5 } else { 1 })).await;
+    let (pss, processes) = memory(app_pid());
+    println!(
+        "| idle memory, PSS of the app and its {} web processes | {:.0} MB |",
+        processes - 1,
+        pss as f64 / 1024.0
+    );
+    app.stop().await;
+}
+
+/// Milliseconds from the app process's start to its first frame with results.
+async fn cold_start(app: &App) -> f64 {
+    app.until(
+        "the first results",
+        "performance.getEntriesByName('gati-ready').length > 0",
+    )
+    .await;
+    let ready = app
+        .js("return performance.timeOrigin + performance.getEntriesByName('gati-ready')[0].startTime")
+        .await
+        .as_f64()
+        .unwrap();
+    ready - process_start_epoch_ms(app_pid())
+}
+
+/// Types the query one key at a time and returns each key's milliseconds to the frame after its
+/// results are in the page.
+async fn type_query(app: &App, query: &str) -> Vec<f64> {
+    app.js("const b = document.getElementById('search-box'); b.value = ''; b.dispatchEvent(new Event('input', {bubbles: true}))").await;
+    app.until(
+        "the cleared search",
+        "document.querySelector('.results').dataset.shownQuery === ''",
+    )
+    .await;
+    let timings = app
+        .client
+        .execute_async(
+            "const [query, done] = arguments;
+             const box = document.getElementById('search-box');
+             const section = document.querySelector('.results');
+             const out = [];
+             const painted = (want) => new Promise((resolve) => {
+               const check = () => section.dataset.shownQuery === want
+                 ? requestAnimationFrame(() => resolve())
+                 : setTimeout(check, 0);
+               check();
+             });
+             (async () => {
+               for (const ch of query) {
+                 const t0 = performance.now();
+                 box.value += ch;
+                 box.dispatchEvent(new Event('input', { bubbles: true }));
+                 await painted(box.value);
+                 out.push(performance.now() - t0);
+               }
+               done(out);
+             })();",
+            vec![json!(query)],
+        )
+        .await
+        .expect("typing ran");
+    serde_json::from_value(timings).unwrap()
+}
+
+fn judged_queries(limit: usize) -> Vec<String> {
+    let mut files: Vec<_> = fs::read_dir(repo_root().join("tests/relevance"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let parsed: toml::Table = toml::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        for q in parsed["query"].as_array().unwrap() {
+            out.push(q["q"].as_str().unwrap().to_string());
+        }
+    }
+    out.truncate(limit);
+    out
+}
+
+/// The newest process running the app binary this benchmark built.
+fn app_pid() -> u32 {
+    let exe = fs::canonicalize(env!("CARGO_BIN_EXE_gati-desktop")).unwrap();
+    let mut pids: Vec<u32> = fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|pid: &u32| fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|p| p == exe))
+        .collect();
+    pids.sort();
+    *pids.last().expect("the app is running")
+}
+
+fn stat_fields(pid: u32) -> Vec<String> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name may hold spaces; the fields after it are separated plainly.
+    let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    after.split_whitespace().map(str::to_string).collect()
+}
+
+fn process_start_epoch_ms(pid: u32) -> f64 {
+    // Field 22 of /proc/PID/stat (index 19 after the name) is the start in clock ticks since boot.
+    let ticks: f64 = stat_fields(pid)[19].parse().unwrap();
+    let hz = 100.0; // USER_HZ on Linux.
+    let boot: f64 = fs::read_to_string("/proc/stat")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (boot + ticks / hz) * 1000.0
+}
+
+/// PSS in KiB of `root` and all its descendants, and how many processes that is.
+fn memory(root: u32) -> (u64, usize) {
+    let all: Vec<(u32, u32)> = fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| Some((pid, stat_fields(pid).get(1)?.parse().ok()?)))
+        .collect();
+    let mut family = vec![root];
+    let mut i = 0;
+    while i < family.len() {
+        let parent = family[i];
+        family.extend(
+            all.iter()
+                .filter(|(_, ppid)| *ppid == parent)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    let pss = family
+        .iter()
+        .filter_map(|pid| fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        })
+        .sum();
+    (pss, family.len())
+}
+
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.1} ms")
+    } else {
+        format!("{v:.0} ms")
+    }
+}
