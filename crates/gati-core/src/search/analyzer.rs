@@ -188,6 +188,31 @@ impl WordSplitter {
             .collect()
     }
 
+    /// The terms [`analyzer`] would make of `text`, with their byte offsets, for the words whose
+    /// folded form `wanted` accepts. Stemming is most of the cost of analysing text, and a stem
+    /// keeps the first letter of its word, so a snippet asks only for words that begin like one
+    /// of the query's stems.
+    pub fn stems_with_offsets(
+        &mut self,
+        text: &str,
+        mut wanted: impl FnMut(&str) -> bool,
+    ) -> Vec<(String, usize, usize)> {
+        let mut candidates = Vec::new();
+        {
+            let mut stream = self.words.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                if wanted(&t.text) && !STOP_WORDS.contains(&t.text.as_str()) {
+                    candidates.push((t.text.clone(), t.offset_from, t.offset_to));
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|(word, from, to)| (self.stem(&word), from, to))
+            .collect()
+    }
+
     pub fn stem(&mut self, word: &str) -> String {
         let mut stream = self.stemmer.token_stream(word);
         if stream.advance() {
@@ -265,26 +290,24 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
-/// The terms [`analyzer`] makes of `text`, with their byte offsets.
-pub fn terms_with_offsets(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        out.push((t.text.clone(), t.offset_from, t.offset_to));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The terms [`analyzer`] makes of `text`, with their byte offsets.
+    fn terms_with_offsets(text: &str) -> Vec<(String, usize, usize)> {
+        let mut analyzer = analyzer();
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        out
+    }
+
     fn terms(text: &str) -> Vec<String> {
-        terms_with_offsets(&mut analyzer(), text)
-            .into_iter()
-            .map(|t| t.0)
-            .collect()
+        terms_with_offsets(text).into_iter().map(|t| t.0).collect()
     }
 
     #[test]
@@ -297,9 +320,19 @@ mod tests {
     #[test]
     fn keeps_offsets_of_the_original_text() {
         let text = "Use now-and-next boards";
-        let t = terms_with_offsets(&mut analyzer(), text);
+        let t = terms_with_offsets(text);
         let (_, from, to) = &t[3];
         assert_eq!(&text[*from..*to], "boards");
+    }
+
+    #[test]
+    fn the_splitter_finds_the_same_terms_as_the_index_for_the_words_asked_for() {
+        let text = "The Worries of Children: naïve worrying, won't stop; Dying plants, skies.";
+        let all = WordSplitter::default().stems_with_offsets(text, |_| true);
+        assert_eq!(all, terms_with_offsets(text));
+        let some = WordSplitter::default().stems_with_offsets(text, |w| w.starts_with('w'));
+        let stems: Vec<&str> = some.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(stems, ["worri", "worri", "wont"]);
     }
 
     #[test]

@@ -183,13 +183,12 @@ impl SearchIndex {
             (matches, top)
         };
 
-        let matcher = TermMatcher {
-            words: resolved
+        let matcher = TermMatcher::new(
+            resolved
                 .iter()
                 .map(|alternatives| alternatives.iter().map(|(stem, _)| stem.clone()).collect())
                 .collect(),
-        };
-        let mut text_analyzer = analyzer::analyzer();
+        );
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
@@ -207,9 +206,9 @@ impl SearchIndex {
             let snippet = if plan.words.is_empty() {
                 Vec::new()
             } else {
-                let body = snippet::snippet(&text(f.body), &matcher, &mut text_analyzer);
+                let body = snippet::snippet(&text(f.body), &matcher, &mut splitter);
                 if body.is_empty() {
-                    snippet::snippet(&text(f.summary), &matcher, &mut text_analyzer)
+                    snippet::snippet(&text(f.summary), &matcher, &mut splitter)
                 } else {
                     body
                 }
@@ -292,9 +291,6 @@ impl SearchIndex {
             .collect()
     }
 
-    /// The stems each planned word stands for, with their weights: the word itself, the
-    /// completions of a word still being typed, and, for a word the index does not know, its
-    /// corrections within the typo allowance.
     /// The query with every word the index does not hold replaced by its nearest neighbour in the
     /// dictionary, looking further than the typo allowance does; `None` when nothing changes.
     fn suggestion(&self, plan: &Plan, searcher: &Searcher) -> Option<String> {
@@ -307,11 +303,15 @@ impl SearchIndex {
                 if expand::is_known(searcher, words, &w.raw) {
                     return w.raw.clone();
                 }
+                // The nearest words first: one edit away before two, the most frequent among
+                // equals.
                 let reach = if w.raw.chars().count() >= 4 { 2 } else { 1 };
-                match expand::corrections(searcher, words, &w.raw, reach)
-                    .into_iter()
-                    .next()
-                {
+                let nearest = (1..=reach).find_map(|distance| {
+                    expand::corrections(searcher, words, &w.raw, distance)
+                        .into_iter()
+                        .next()
+                });
+                match nearest {
                     Some(nearest) => {
                         changed = true;
                         nearest
@@ -323,6 +323,9 @@ impl SearchIndex {
         changed.then(|| fixed.join(" "))
     }
 
+    /// The stems each planned word stands for, with their weights: the word itself, the
+    /// completions of a word still being typed, and, for a word the index does not know, its
+    /// corrections within the typo allowance.
     fn resolve(
         &self,
         plan: &Plan,

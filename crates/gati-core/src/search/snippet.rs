@@ -2,9 +2,8 @@
 //! split into plain and highlighted fragments so that no front end has to trust HTML.
 
 use serde::Serialize;
-use tantivy::tokenizer::TextAnalyzer;
 
-use super::analyzer::terms_with_offsets;
+use super::analyzer::WordSplitter;
 
 /// A piece of a snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,10 +16,30 @@ pub struct Fragment {
 /// The stems that count as each query word: the word itself and, once resolved by the search,
 /// its completions and corrections.
 pub struct TermMatcher {
-    pub words: Vec<Vec<String>>,
+    words: Vec<Vec<String>>,
+    /// The first letters of all those stems: a word of the text that begins otherwise cannot
+    /// match, and need not be stemmed.
+    initials: Vec<char>,
 }
 
 impl TermMatcher {
+    pub fn new(words: Vec<Vec<String>>) -> TermMatcher {
+        let mut initials: Vec<char> = words
+            .iter()
+            .flatten()
+            .filter_map(|stem| stem.chars().next())
+            .collect();
+        initials.sort_unstable();
+        initials.dedup();
+        TermMatcher { words, initials }
+    }
+
+    fn may_match(&self, word: &str) -> bool {
+        word.chars()
+            .next()
+            .is_some_and(|c| self.initials.binary_search(&c).is_ok())
+    }
+
     /// The index of the query word that `stem` matches.
     fn word_of(&self, stem: &str) -> Option<usize> {
         self.words
@@ -36,8 +55,9 @@ const LEAD: usize = 50;
 
 /// Picks the best window of `text` for `matcher` and splits it into fragments. Returns nothing
 /// when no word of the text matches.
-pub fn snippet(text: &str, matcher: &TermMatcher, analyzer: &mut TextAnalyzer) -> Vec<Fragment> {
-    let hits: Vec<(usize, usize, usize)> = terms_with_offsets(analyzer, text)
+pub fn snippet(text: &str, matcher: &TermMatcher, splitter: &mut WordSplitter) -> Vec<Fragment> {
+    let hits: Vec<(usize, usize, usize)> = splitter
+        .stems_with_offsets(text, |word| matcher.may_match(word))
         .into_iter()
         .filter_map(|(stem, from, to)| matcher.word_of(&stem).map(|w| (from, to, w)))
         .collect();
@@ -152,18 +172,17 @@ fn word_end(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::analyzer::analyzer;
 
     #[test]
     fn highlights_matches_in_the_densest_window() {
         let text = "Intro words here. ".repeat(20)
             + "Use a visual timetable so the day feels predictable. More text follows.";
-        let mut splitter = crate::search::analyzer::WordSplitter::default();
+        let mut splitter = WordSplitter::default();
         let words = ["visual", "timetable"]
             .map(|w| vec![splitter.stem(w)])
             .to_vec();
-        let matcher = TermMatcher { words };
-        let fragments = snippet(&text, &matcher, &mut analyzer());
+        let matcher = TermMatcher::new(words);
+        let fragments = snippet(&text, &matcher, &mut splitter);
         let marked: Vec<&str> = fragments
             .iter()
             .filter(|f| f.highlighted)
@@ -180,9 +199,7 @@ mod tests {
 
     #[test]
     fn nothing_when_nothing_matches() {
-        let matcher = TermMatcher {
-            words: vec![vec!["zebra".into()]],
-        };
-        assert!(snippet("No match here.", &matcher, &mut analyzer()).is_empty());
+        let matcher = TermMatcher::new(vec![vec!["zebra".into()]]);
+        assert!(snippet("No match here.", &matcher, &mut WordSplitter::default()).is_empty());
     }
 }
