@@ -52,8 +52,11 @@ async fn main() {
 
     let app = App::start(library.path()).await;
     let mut latencies = Vec::new();
+    let mut stuck = Vec::new();
     for q in &queries {
-        latencies.extend(type_query(&app, q).await);
+        let (times, lost) = type_query(&app, q).await;
+        latencies.extend(times);
+        stuck.extend(lost);
     }
     latencies.sort_by(f64::total_cmp);
     let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
@@ -65,6 +68,10 @@ async fn main() {
         ms(at(0.95)),
         ms(at(0.99))
     );
+    println!(
+        "| keystrokes whose results never came (5 s) | {} |",
+        stuck.len()
+    );
     tokio::time::sleep(Duration::from_secs(if full { 5 } else { 1 })).await;
     let (pss, processes) = memory(app_pid());
     println!(
@@ -73,6 +80,9 @@ async fn main() {
         pss as f64 / 1024.0
     );
     app.stop().await;
+    for s in stuck {
+        println!("\nNever came: {s}");
+    }
 }
 
 /// Milliseconds from the app process's start to its first frame with results.
@@ -91,8 +101,8 @@ async fn cold_start(app: &App) -> f64 {
 }
 
 /// Types the query one key at a time and returns each key's milliseconds to the frame after its
-/// results are in the page.
-async fn type_query(app: &App, query: &str) -> Vec<f64> {
+/// results are in the page, and, when a key's results never came, what was on screen then.
+async fn type_query(app: &App, query: &str) -> (Vec<f64>, Option<serde_json::Value>) {
     app.js("const b = document.getElementById('search-box'); b.value = ''; b.dispatchEvent(new Event('input', {bubbles: true}))").await;
     app.until(
         "the cleared search",
@@ -104,29 +114,37 @@ async fn type_query(app: &App, query: &str) -> Vec<f64> {
         .execute_async(
             "const [query, done] = arguments;
              const box = document.getElementById('search-box');
-             const section = document.querySelector('.results');
              const out = [];
-             const painted = (want) => new Promise((resolve) => {
-               const check = () => section.dataset.shownQuery === want
-                 ? requestAnimationFrame(() => resolve())
-                 : setTimeout(check, 0);
+             const shown = () => document.querySelector('.results')?.dataset.shownQuery;
+             // Resolves on the frame after the results for `want` are in the page; a key whose
+             // results never come ends the run with what was on screen instead.
+             const painted = (want, t0) => new Promise((resolve, reject) => {
+               const check = () => {
+                 if (shown() === want) requestAnimationFrame(() => resolve());
+                 else if (performance.now() - t0 > 5000) reject({ want, shown: shown(), box: box.value, error: document.querySelector('.results .error')?.textContent ?? null });
+                 else setTimeout(check, 0);
+               };
                check();
              });
              (async () => {
+               let typed = '';
                for (const ch of query) {
+                 typed += ch;
                  const t0 = performance.now();
-                 box.value += ch;
+                 box.value = typed;
                  box.dispatchEvent(new Event('input', { bubbles: true }));
-                 await painted(box.value);
+                 await painted(typed, t0);
                  out.push(performance.now() - t0);
                }
-               done(out);
-             })();",
+               done({ out, stuck: null });
+             })().catch((stuck) => done({ out, stuck }));",
             vec![json!(query)],
         )
         .await
         .expect("typing ran");
-    serde_json::from_value(timings).unwrap()
+    let out = serde_json::from_value(timings["out"].clone()).unwrap();
+    let stuck = timings["stuck"].clone();
+    (out, (!stuck.is_null()).then_some(stuck))
 }
 
 fn judged_queries(limit: usize) -> Vec<String> {
