@@ -22,6 +22,12 @@ use std::time::Duration;
 use harness::{App, repo_root};
 use serde_json::json;
 
+/// The judged query set, read by the same code as the relevance test's (it finds the folder
+/// through `repo_root` here).
+#[path = "../../crates/gati-core/tests/support/judged.rs"]
+#[allow(dead_code)] // The benchmark needs the queries, not their judgements.
+mod judged;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing and must stay quick.
@@ -114,6 +120,12 @@ async fn type_query(app: &App, query: &str) -> (Vec<f64>, Option<serde_json::Val
         .execute_async(
             "const [query, done] = arguments;
              const box = document.getElementById('search-box');
+             // The page's own errors, reported with a key whose results never came.
+             if (!window.__errs) {
+               window.__errs = [];
+               addEventListener('error', (e) => window.__errs.push(String(e.message)));
+               addEventListener('unhandledrejection', (e) => window.__errs.push(String(e.reason)));
+             }
              const out = [];
              const shown = () => document.querySelector('.results')?.dataset.shownQuery;
              // Resolves on the frame after the results for `want` are in the page; a key whose
@@ -121,7 +133,7 @@ async fn type_query(app: &App, query: &str) -> (Vec<f64>, Option<serde_json::Val
              const painted = (want, t0) => new Promise((resolve, reject) => {
                const check = () => {
                  if (shown() === want) requestAnimationFrame(() => resolve());
-                 else if (performance.now() - t0 > 5000) reject({ want, shown: shown(), box: box.value, error: document.querySelector('.results .error')?.textContent ?? null });
+                 else if (performance.now() - t0 > 5000) reject({ want, shown: shown(), box: box.value, error: document.querySelector('.results .error')?.textContent ?? null, errs: window.__errs ?? [] });
                  else setTimeout(check, 0);
                };
                check();
@@ -148,19 +160,10 @@ async fn type_query(app: &App, query: &str) -> (Vec<f64>, Option<serde_json::Val
 }
 
 fn judged_queries(limit: usize) -> Vec<String> {
-    let mut files: Vec<_> = fs::read_dir(repo_root().join("tests/relevance"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    let mut out: Vec<String> = judged::judged_queries()
+        .into_iter()
+        .map(|(_, judged)| judged.q)
         .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for file in files {
-        let parsed: toml::Table = toml::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
-        for q in parsed["query"].as_array().unwrap() {
-            out.push(q["q"].as_str().unwrap().to_string());
-        }
-    }
     out.truncate(limit);
     out
 }

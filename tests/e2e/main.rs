@@ -210,6 +210,48 @@ async fn filters_apply_and_remove_with_live_counts() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn a_fast_typist_always_sees_the_results_for_what_is_in_the_box() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.wait_for("#search-box").await;
+    // More keys in a moment than WebKit lets a page rewrite its address (100 in 10 seconds):
+    // every key still searches, and the last one's results and address win.
+    app.js("const box = document.getElementById('search-box');
+         for (const ch of 'help with attention and concentration in class '.repeat(3)) {
+           box.value += ch;
+           box.dispatchEvent(new Event('input', { bubbles: true }));
+         }")
+        .await;
+    let typed = "help with attention and concentration in class ".repeat(3);
+    app.until(
+        "the results for everything typed",
+        &format!("document.querySelector('.results').dataset.shownQuery === {typed:?}"),
+    )
+    .await;
+    app.until(
+        "the address to follow the box",
+        "location.hash.includes('concentration')",
+    )
+    .await;
+    // The box keeps answering afterwards.
+    app.wait_for("#search-box")
+        .await
+        .send_keys("x")
+        .await
+        .unwrap();
+    app.until(
+        "the results for one more key",
+        &format!(
+            "document.querySelector('.results').dataset.shownQuery === {:?}",
+            typed + "x"
+        ),
+    )
+    .await;
+    app.stop().await;
+}
+
 async fn location_has(app: &App, part: &str) -> bool {
     app.js("return location.hash")
         .await

@@ -35,24 +35,60 @@ export const router = $state({ route: parse(location.hash), hash: location.hash 
 const scrolls = new Map<string, number>();
 
 window.addEventListener('hashchange', () => {
+  clearTimeout(hashTimer);
+  hashTimer = undefined;
+  pendingHash = null;
   router.route = parse(location.hash);
   router.hash = location.hash;
 });
 
 export function rememberScroll() {
-  scrolls.set(location.hash, window.scrollY);
+  scrolls.set(router.hash, window.scrollY);
 }
 
 export function savedScroll(hash: string): number | undefined {
   return scrolls.get(hash);
 }
 
+// WebKit refuses more than 100 history updates in 10 seconds, and a quick typist asks for more:
+// the address follows the search box at once, then at most every 120 ms while keys keep coming,
+// always ending on the newest hash.
+// Before anything that may navigate (a click, Enter) the newest hash is written at once, so that
+// Back returns to exactly what was on screen.
+const HASH_INTERVAL_MS = 120;
+let pendingHash: string | null = null;
+let hashTimer: ReturnType<typeof setTimeout> | undefined;
+let lastWrite = 0;
+
+function writePendingHash() {
+  clearTimeout(hashTimer);
+  hashTimer = undefined;
+  if (pendingHash === null) return;
+  const hash = pendingHash;
+  pendingHash = null;
+  if (hash === location.hash) return;
+  try {
+    history.replaceState(null, '', hash);
+    lastWrite = performance.now();
+  } catch {
+    // Refused for now: try again once the browser's window has passed.
+    pendingHash = hash;
+    hashTimer = setTimeout(writePendingHash, 1000);
+  }
+}
+
+window.addEventListener('click', writePendingHash, true);
+window.addEventListener('keydown', (e) => e.key === 'Enter' && writePendingHash(), true);
+
 /** Changes the URL of the current screen without a new history step (typing in the search box). */
 export function replaceHash(hash: string) {
-  if (hash !== location.hash) {
-    history.replaceState(null, '', hash);
-    router.hash = hash;
-  }
+  if (hash === router.hash) return;
+  router.hash = hash;
+  pendingHash = hash;
+  if (hashTimer !== undefined) return;
+  const wait = lastWrite + HASH_INTERVAL_MS - performance.now();
+  if (wait <= 0) writePendingHash();
+  else hashTimer = setTimeout(writePendingHash, wait);
 }
 
 export function searchHref(params: Record<string, string | string[] | undefined>): string {
