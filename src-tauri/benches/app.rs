@@ -149,7 +149,7 @@ async fn type_query(app: &App, query: &str) -> (Vec<f64>, Option<serde_json::Val
                  out.push(performance.now() - t0);
                }
                done({ out, stuck: null });
-             })().catch((stuck) => done({ out, stuck }));",
+             })().catch((stuck) => done({ out, stuck: stuck instanceof Error ? String(stuck) : stuck }));",
             vec![json!(query)],
         )
         .await
