@@ -50,31 +50,31 @@ export function savedScroll(hash: string): number | undefined {
   return scrolls.get(hash);
 }
 
-// WebKit refuses more than 100 history updates in 10 seconds, and a quick typist asks for more:
-// the address follows the search box at once, then at most every 120 ms while keys keep coming,
-// always ending on the newest hash.
-// Before anything that may navigate (a click, Enter) the newest hash is written at once, so that
-// Back returns to exactly what was on screen.
-const HASH_INTERVAL_MS = 120;
+// WebKit refuses more than 100 history updates in 10 seconds, and a quick typist asks for more.
+// The address follows the screen at once while there is room under that limit, and otherwise as
+// soon as there is room again, always ending on the newest hash. Before anything that may navigate
+// (a click, Enter) the newest hash is written, so that Back returns to what was on screen.
+const WINDOW_MS = 10_000;
+const MAX_WRITES = 90;
+const writes: number[] = [];
 let pendingHash: string | null = null;
 let hashTimer: ReturnType<typeof setTimeout> | undefined;
-let lastWrite = 0;
 
 function writePendingHash() {
   clearTimeout(hashTimer);
   hashTimer = undefined;
   if (pendingHash === null) return;
+  const now = performance.now();
+  while (writes.length > 0 && writes[0] <= now - WINDOW_MS) writes.shift();
+  if (writes.length >= MAX_WRITES) {
+    hashTimer = setTimeout(writePendingHash, writes[0] + WINDOW_MS - now);
+    return;
+  }
   const hash = pendingHash;
   pendingHash = null;
   if (hash === location.hash) return;
-  try {
-    history.replaceState(null, '', hash);
-    lastWrite = performance.now();
-  } catch {
-    // Refused for now: try again once the browser's window has passed.
-    pendingHash = hash;
-    hashTimer = setTimeout(writePendingHash, 1000);
-  }
+  history.replaceState(null, '', hash);
+  writes.push(now);
 }
 
 window.addEventListener('click', writePendingHash, true);
@@ -85,10 +85,7 @@ export function replaceHash(hash: string) {
   if (hash === router.hash) return;
   router.hash = hash;
   pendingHash = hash;
-  if (hashTimer !== undefined) return;
-  const wait = lastWrite + HASH_INTERVAL_MS - performance.now();
-  if (wait <= 0) writePendingHash();
-  else hashTimer = setTimeout(writePendingHash, wait);
+  if (hashTimer === undefined) writePendingHash();
 }
 
 export function searchHref(params: Record<string, string | string[] | undefined>): string {
