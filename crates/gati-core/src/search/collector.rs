@@ -1,13 +1,67 @@
 //! One pass over every matching document that counts facets for all code families and, for
 //! listings without a query, keeps every match so that a page can be cut in title order.
 
+use std::sync::Arc;
+
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::schema::Field;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-pub struct MatchCollector {
-    /// How many distinct term ordinals exist.
-    pub term_count: usize,
+/// The codes of every document as a bit set over the term ordinals, read once when the index is
+/// opened. Counting facets is then a few bit operations per match: reading the multi-valued
+/// `codes` column for every match took most of a broad query's time on a large pack.
+pub struct CodeSets {
+    /// One more than the highest ordinal any document carries.
+    ordinals: usize,
+    /// How many 64-bit words each document's set takes.
+    words: usize,
+    /// Per segment, in the searcher's segment order: `words` words per document.
+    segments: Vec<Arc<[u64]>>,
+}
+
+/// Every (document, value) pair of a multi-valued column.
+fn all_values(column: &Column<u64>, max_doc: DocId) -> impl Iterator<Item = (DocId, u64)> + '_ {
+    (0..max_doc).flat_map(move |doc| column.values_for_doc(doc).map(move |o| (doc, o)))
+}
+
+impl CodeSets {
+    /// Reads the `codes` column of every segment of `searcher`; the sets are valid for searches
+    /// with this searcher only.
+    pub fn read(searcher: &Searcher, codes: Field) -> tantivy::Result<CodeSets> {
+        let name = searcher.schema().get_field_name(codes);
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| Ok((segment.max_doc(), segment.fast_fields().u64(name)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let ordinals = columns
+            .iter()
+            .flat_map(|(max_doc, column)| all_values(column, *max_doc).map(|(_, o)| o as usize + 1))
+            .max()
+            .unwrap_or(0);
+        let words = ordinals.div_ceil(64).max(1);
+        let segments = columns
+            .iter()
+            .map(|(max_doc, column)| {
+                let mut bits = vec![0u64; *max_doc as usize * words];
+                for (doc, ordinal) in all_values(column, *max_doc) {
+                    bits[doc as usize * words + ordinal as usize / 64] |= 1 << (ordinal % 64);
+                }
+                Arc::from(bits)
+            })
+            .collect();
+        Ok(CodeSets {
+            ordinals,
+            words,
+            segments,
+        })
+    }
+}
+
+pub struct MatchCollector<'a> {
+    /// The codes of every document of the searcher this collector runs on.
+    pub code_sets: &'a CodeSets,
     /// Keep every match with its title-order position, for listings without a query.
     pub keep_matches: bool,
 }
@@ -41,12 +95,13 @@ impl Matches {
 
 pub struct MatchSegmentCollector {
     segment: SegmentOrdinal,
-    codes: Column<u64>,
+    words: usize,
+    code_sets: Arc<[u64]>,
     ord: Option<Column<u64>>,
     matches: Matches,
 }
 
-impl Collector for MatchCollector {
+impl Collector for MatchCollector<'_> {
     type Fruit = Matches;
     type Child = MatchSegmentCollector;
 
@@ -58,7 +113,8 @@ impl Collector for MatchCollector {
         let fast = segment.fast_fields();
         Ok(MatchSegmentCollector {
             segment: segment_ord,
-            codes: fast.u64("codes")?,
+            words: self.code_sets.words,
+            code_sets: Arc::clone(&self.code_sets.segments[segment_ord as usize]),
             ord: if self.keep_matches {
                 Some(fast.u64("ord")?)
             } else {
@@ -66,7 +122,7 @@ impl Collector for MatchCollector {
             },
             matches: Matches {
                 total: 0,
-                counts: vec![0; self.term_count],
+                counts: vec![0; self.code_sets.ordinals],
                 listed: Vec::new(),
             },
         })
@@ -79,7 +135,7 @@ impl Collector for MatchCollector {
     fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
         let mut merged = Matches {
             total: 0,
-            counts: vec![0; self.term_count],
+            counts: vec![0; self.code_sets.ordinals],
             listed: Vec::new(),
         };
         for m in fruits {
@@ -98,9 +154,12 @@ impl SegmentCollector for MatchSegmentCollector {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.matches.total += 1;
-        for ordinal in self.codes.values_for_doc(doc) {
-            if let Some(count) = self.matches.counts.get_mut(ordinal as usize) {
-                *count += 1;
+        let start = doc as usize * self.words;
+        for (i, &word) in self.code_sets[start..start + self.words].iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                self.matches.counts[i * 64 + bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
             }
         }
         if let Some(ord) = &self.ord {

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, doc};
+
+use super::collector::CodeSets;
 
 use super::analyzer::{ANALYZER, WORDS_ANALYZER, analyzer, words_analyzer};
 use crate::entry::Entry;
@@ -235,10 +237,12 @@ fn register_analyzers(index: &Index) {
         .register(WORDS_ANALYZER, words_analyzer());
 }
 
-/// An index opened for searching.
+/// An index opened for searching. The index never changes once built, so one searcher serves
+/// every search, and the code sets read from it stay valid.
 pub struct OpenIndex {
-    pub reader: IndexReader,
+    pub searcher: Searcher,
     pub fields: Fields,
+    pub code_sets: CodeSets,
 }
 
 /// Opens the index in `dir` if it exists, is readable and was built from exactly the data
@@ -296,5 +300,12 @@ pub fn open_if_current(dir: &Path, expected: &Provenance) -> Result<Option<OpenI
             return Ok(None);
         }
     }
-    Ok(Some(OpenIndex { reader, fields }))
+    let Ok(code_sets) = CodeSets::read(&searcher, fields.codes) else {
+        return Ok(None);
+    };
+    Ok(Some(OpenIndex {
+        searcher,
+        fields,
+        code_sets,
+    }))
 }

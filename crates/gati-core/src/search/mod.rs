@@ -149,7 +149,7 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         self.check(request)?;
         let limit = request.limit.min(MAX_LIMIT);
-        let searcher = self.index.reader.searcher();
+        let searcher = &self.index.searcher;
         let f = &self.index.fields;
         let mut splitter = WordSplitter::default();
         let plan = query::plan(&request.query, &self.synonyms, &mut splitter);
@@ -158,12 +158,12 @@ impl SearchIndex {
             message: e.to_string(),
         };
 
-        let resolved = self.resolve(&plan, &searcher, &mut splitter);
+        let resolved = self.resolve(&plan, searcher, &mut splitter);
         let filters = self.filter_clauses(&request.filters);
         let (matches, page): (_, Vec<(f32, DocAddress)>) = if plan.is_empty() {
             let q = with_filters(Box::new(AllQuery), filters);
             let collector = MatchCollector {
-                term_count: self.ordinals.len(),
+                code_sets: &self.index.code_sets,
                 keep_matches: true,
             };
             let mut matches = searcher.search(&q, &collector).map_err(err)?;
@@ -175,7 +175,7 @@ impl SearchIndex {
                 .and_offset(request.offset)
                 .order_by_score();
             let collector = MatchCollector {
-                term_count: self.ordinals.len(),
+                code_sets: &self.index.code_sets,
                 keep_matches: false,
             };
             let (top, matches) = searcher.search(&q, &(top, collector)).map_err(err)?;
@@ -233,7 +233,7 @@ impl SearchIndex {
             }
         }
         let suggestion = if matches.total == 0 {
-            self.suggestion(&plan, &searcher)
+            self.suggestion(&plan, searcher)
         } else {
             None
         };
