@@ -4,6 +4,8 @@
 mod commands;
 mod error;
 mod state;
+#[cfg(target_os = "linux")]
+mod webview;
 
 pub use commands::AppInfo;
 pub use error::IpcError;
@@ -27,6 +29,8 @@ pub fn run() {
             let bundled = app.path().resource_dir()?.join(BUNDLED_PACK);
             let state = state::AppState::open(&root, Some(&bundled))?;
             app.manage(state);
+            #[cfg(target_os = "linux")]
+            webview::tune(app);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -32,6 +32,23 @@ impl Drop for Driver {
 }
 
 /// The app, running in its window, with a library folder of the test's own.
+/// Starts a mark that keeps the page repainting, invisibly (see `App::screenshot`).
+const REPAINT_START: &str = "
+    const mark = document.createElement('div');
+    mark.id = 'e2e-repaint';
+    mark.setAttribute('aria-hidden', 'true');
+    mark.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none';
+    document.body.append(mark);
+    let on = false;
+    window.e2eRepaint = setInterval(() => {
+      on = !on;
+      mark.style.background = on ? 'rgba(0,0,0,0.004)' : 'transparent';
+    }, 50);";
+
+/// Removes that mark.
+const REPAINT_STOP: &str =
+    "clearInterval(window.e2eRepaint); document.getElementById('e2e-repaint')?.remove();";
+
 pub struct App {
     pub client: Client,
     _driver: Driver,
@@ -164,7 +181,13 @@ impl App {
     pub async fn screenshot(&self, name: &str) {
         // A moment for the last update to be painted.
         tokio::time::sleep(Duration::from_millis(300)).await;
+        // WebKitWebDriver answers a screenshot after the page's next repaint. Without GPU
+        // compositing (src-tauri/src/webview.rs) a page that fits the window has nothing left
+        // to repaint, no scrollbar fading out, so the request would wait for good. A one-pixel
+        // mark in the corner, one 255th opaque, flips while the screenshot is taken.
+        self.js(REPAINT_START).await;
         let png = self.client.screenshot().await.expect("a screenshot");
+        self.js(REPAINT_STOP).await;
         let mut dirs = vec![repo_root().join("target/e2e-screenshots")];
         if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
             dirs.push(repo_root().join("docs/screenshots"));
