@@ -8,7 +8,9 @@
 //!   box, on a first run (which installs the bundled pack) and on later runs;
 //! - keystroke to results painted: every keystroke of every judged query, typed into the search
 //!   box, until the frame after its results are in the page;
-//! - idle memory: the proportional set size (PSS) of the app and its web processes, at rest.
+//! - idle memory: the proportional set size (PSS) of the app and its web processes, at rest a few
+//!   seconds after a start and again after all that typing, split into what the processes
+//!   allocated and their share of the libraries they map.
 //!
 //! It prints a Markdown report for `docs/performance.md`.
 
@@ -43,10 +45,14 @@ async fn main() {
         ms(cold_start(&first).await)
     );
     first.stop().await;
+    let settle = Duration::from_secs(if full { 5 } else { 1 });
     let mut later = Vec::new();
+    let mut at_rest = None;
     for _ in 0..if full { 5 } else { 1 } {
         let app = App::start(library.path()).await;
         later.push(cold_start(&app).await);
+        tokio::time::sleep(settle).await;
+        at_rest = Some(memory(app_pid()));
         app.stop().await;
     }
     later.sort_by(f64::total_cmp);
@@ -78,12 +84,15 @@ async fn main() {
         "| keystrokes whose results never came (5 s) | {} |",
         stuck.len()
     );
-    tokio::time::sleep(Duration::from_secs(if full { 5 } else { 1 })).await;
-    let (pss, processes) = memory(app_pid());
+    tokio::time::sleep(settle).await;
+    let after_typing = memory(app_pid());
     println!(
-        "| idle memory, PSS of the app and its {} web processes | {:.0} MB |",
-        processes - 1,
-        pss as f64 / 1024.0
+        "| idle memory, PSS of all the app's processes, at rest after a start | {} |",
+        at_rest.expect("the app started").describe()
+    );
+    println!(
+        "| idle memory, PSS of all the app's processes, after the typing | {} |",
+        after_typing.describe()
     );
     app.stop().await;
     for s in stuck {
@@ -202,8 +211,40 @@ fn process_start_epoch_ms(pid: u32) -> f64 {
     (boot + ticks / hz) * 1000.0
 }
 
-/// PSS in KiB of `root` and all its descendants, and how many processes that is.
-fn memory(root: u32) -> (u64, usize) {
+/// The proportional set size (PSS) of one process, in KiB: its anonymous share (what it
+/// allocated) and its share of files (mostly the libraries it maps, which every WebKitGTK app
+/// pays).
+struct ProcessMemory {
+    name: String,
+    anon: u64,
+    file: u64,
+    total: u64,
+}
+
+/// The memory of a process and all its descendants.
+struct Memory(Vec<ProcessMemory>);
+
+impl Memory {
+    fn describe(&self) -> String {
+        let mb = |kb: u64| format!("{:.0}", kb as f64 / 1024.0);
+        let sum = |part: fn(&ProcessMemory) -> u64| self.0.iter().map(part).sum::<u64>();
+        let each: Vec<String> = self
+            .0
+            .iter()
+            .map(|p| format!("{} {}", p.name, mb(p.total)))
+            .collect();
+        format!(
+            "{} MB ({}; {} MB anonymous, {} MB files and libraries)",
+            mb(sum(|p| p.total)),
+            each.join(", "),
+            mb(sum(|p| p.anon)),
+            mb(sum(|p| p.file))
+        )
+    }
+}
+
+/// The memory of `root` and all its descendants.
+fn memory(root: u32) -> Memory {
     let all: Vec<(u32, u32)> = fs::read_dir("/proc")
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
@@ -220,16 +261,28 @@ fn memory(root: u32) -> (u64, usize) {
         );
         i += 1;
     }
-    let pss = family
-        .iter()
-        .filter_map(|pid| fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Pss:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-        })
-        .sum();
-    (pss, family.len())
+    Memory(
+        family
+            .iter()
+            .filter_map(|pid| {
+                let rollup = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+                let field = |name: &str| {
+                    rollup
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+                        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+                        .unwrap_or(0)
+                };
+                let name = fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+                Some(ProcessMemory {
+                    name: name.trim().to_string(),
+                    anon: field("Pss_Anon"),
+                    file: field("Pss_File"),
+                    total: field("Pss"),
+                })
+            })
+            .collect(),
+    )
 }
 
 fn ms(v: f64) -> String {
