@@ -6,13 +6,13 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::schema::Field;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError};
 
 /// The codes of every document as a bit set over the term ordinals, read once when the index is
 /// opened. Counting facets is then a few bit operations per match: reading the multi-valued
 /// `codes` column for every match took most of a broad query's time on a large pack.
 pub struct CodeSets {
-    /// One more than the highest ordinal any document carries.
+    /// At least one more than the highest ordinal any document carries.
     ordinals: usize,
     /// How many 64-bit words each document's set takes.
     words: usize,
@@ -20,10 +20,9 @@ pub struct CodeSets {
     segments: Vec<Arc<[u64]>>,
 }
 
-/// Every (document, value) pair of a multi-valued column.
-fn all_values(column: &Column<u64>, max_doc: DocId) -> impl Iterator<Item = (DocId, u64)> + '_ {
-    (0..max_doc).flat_map(move |doc| column.values_for_doc(doc).map(move |o| (doc, o)))
-}
+/// More codes than any taxonomy holds. An ordinal past it means a damaged index, which is then
+/// refused (and rebuilt from the database) rather than trusted to size memory.
+const MAX_ORDINALS: u64 = 1 << 12;
 
 impl CodeSets {
     /// Reads the `codes` column of every segment of `searcher`; the sets are valid for searches
@@ -35,18 +34,25 @@ impl CodeSets {
             .iter()
             .map(|segment| Ok((segment.max_doc(), segment.fast_fields().u64(name)?)))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let ordinals = columns
-            .iter()
-            .flat_map(|(max_doc, column)| all_values(column, *max_doc).map(|(_, o)| o as usize + 1))
-            .max()
-            .unwrap_or(0);
+        // The column's maximum is an upper bound of its values, which is all the sizing needs.
+        let ordinals = match columns.iter().map(|(_, column)| column.max_value()).max() {
+            None => 0,
+            Some(max) if max < MAX_ORDINALS => max as usize + 1,
+            Some(max) => {
+                return Err(TantivyError::InvalidArgument(format!(
+                    "the codes column holds ordinal {max}, past the limit of {MAX_ORDINALS}"
+                )));
+            }
+        };
         let words = ordinals.div_ceil(64).max(1);
         let segments = columns
             .iter()
             .map(|(max_doc, column)| {
                 let mut bits = vec![0u64; *max_doc as usize * words];
-                for (doc, ordinal) in all_values(column, *max_doc) {
-                    bits[doc as usize * words + ordinal as usize / 64] |= 1 << (ordinal % 64);
+                for doc in 0..*max_doc {
+                    for ordinal in column.values_for_doc(doc) {
+                        bits[doc as usize * words + ordinal as usize / 64] |= 1 << (ordinal % 64);
+                    }
                 }
                 Arc::from(bits)
             })
@@ -178,6 +184,56 @@ impl SegmentCollector for MatchSegmentCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::collector::Count;
+    use tantivy::query::AllQuery;
+    use tantivy::schema::{FAST, INDEXED, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    /// An index in memory with one segment per batch, each document given as its codes.
+    fn index_of(batches: &[&[&[u64]]]) -> (Searcher, Field) {
+        let mut schema = Schema::builder();
+        let codes = schema.add_u64_field("codes", FAST | INDEXED);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for batch in batches {
+            for doc_codes in *batch {
+                let mut doc = TantivyDocument::default();
+                for &code in *doc_codes {
+                    doc.add_u64(codes, code);
+                }
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        (index.reader().unwrap().searcher(), codes)
+    }
+
+    #[test]
+    fn counts_every_code_of_every_match_across_segments() {
+        let (searcher, codes) = index_of(&[&[&[0, 2], &[], &[70]], &[&[2, 70, 1]]]);
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let code_sets = CodeSets::read(&searcher, codes).unwrap();
+        let collector = MatchCollector {
+            code_sets: &code_sets,
+            keep_matches: false,
+        };
+        let (total, matches) = searcher.search(&AllQuery, &(Count, collector)).unwrap();
+        assert_eq!((total, matches.total), (4, 4));
+        let mut expected = vec![0; 71];
+        for (code, n) in [(0, 1), (1, 1), (2, 2), (70, 2)] {
+            expected[code] = n;
+        }
+        // The column's maximum only bounds the ordinals, so there may be more (empty) counts.
+        assert_eq!(matches.counts[..71], expected);
+        assert!(matches.counts[71..].iter().all(|&n| n == 0));
+    }
+
+    #[test]
+    fn refuses_an_ordinal_no_taxonomy_could_hold() {
+        let (searcher, codes) = index_of(&[&[&[3], &[MAX_ORDINALS]]]);
+        let refused = CodeSets::read(&searcher, codes).err().expect("refused");
+        assert!(refused.to_string().contains("past the limit"), "{refused}");
+    }
 
     #[test]
     fn pages_in_title_order() {
