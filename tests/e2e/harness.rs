@@ -31,7 +31,6 @@ impl Drop for Driver {
     }
 }
 
-/// The app, running in its window, with a library folder of the test's own.
 /// Starts a mark that keeps the page repainting, invisibly (see `App::screenshot`).
 const REPAINT_START: &str = "
     const mark = document.createElement('div');
@@ -49,6 +48,7 @@ const REPAINT_START: &str = "
 const REPAINT_STOP: &str =
     "clearInterval(window.e2eRepaint); document.getElementById('e2e-repaint')?.remove();";
 
+/// The app, running in its window, with a library folder of the test's own.
 pub struct App {
     pub client: Client,
     _driver: Driver,
