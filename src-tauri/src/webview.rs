@@ -11,8 +11,8 @@ use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContext
 /// GPU compositing on, each keystroke's results waited for the compositor's next frame: timed in
 /// the page, about 29 ms of a keystroke went between the results being in the page and the next
 /// frame, against 3 ms for the search and its IPC round trip. With these settings, measured under
-/// Xvfb (docs/performance.md), the keystroke-to-results p95 went from 67 ms to 25 ms, and the
-/// memory of the app's processes after the typing benchmark from 499 MB to 279 MB.
+/// Xvfb (docs/performance.md), the keystroke-to-results p95 went from 67 ms to 25–30 ms, and the
+/// memory of the app's processes after the typing benchmark from 499 MB to 279–284 MB.
 pub fn tune(app: &App) {
     for webview in app.webview_windows().into_values() {
         // This fails only once the window has closed, when there is nothing left to tune.
