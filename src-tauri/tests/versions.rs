@@ -1,6 +1,6 @@
-//! The front end's Tauri packages must be on the same major and minor release as the Rust crates
-//! they talk to: `tauri build` refuses to bundle otherwise, and that went unnoticed until the
-//! first `.deb` was built. This test reads both lock files, so the mismatch fails `cargo test`.
+//! The front end's `@tauri-apps/api` must be on the same major and minor release as the `tauri`
+//! crate it talks to: `tauri build` refuses to bundle otherwise, and that went unnoticed until
+//! the first `.deb` was built. This test reads both lock files, so the mismatch fails `cargo test`.
 
 use std::fs;
 use std::path::Path;

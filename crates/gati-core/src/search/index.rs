@@ -10,9 +10,8 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, doc};
 
-use super::collector::CodeSets;
-
 use super::analyzer::{ANALYZER, WORDS_ANALYZER, analyzer, words_analyzer};
+use super::collector::CodeSets;
 use crate::entry::Entry;
 use crate::error::{AtPath, Result};
 use crate::markdown;
