@@ -2,6 +2,17 @@
 // <html>, which the stylesheet reads. Custom properties set through the CSSOM need no inline
 // style, so the strict content security policy stays intact.
 import type { ReadingComfort } from '../bindings/ReadingComfort';
+import { failureMessage, ipc } from './ipc';
+
+// The shell's defaults, which are also the stylesheet's look before anything is applied.
+const DEFAULT_COMFORT: ReadingComfort = {
+  text_size: 100,
+  line_spacing: 1.5,
+  letter_spacing: 0,
+  font: 'system',
+  theme: 'light',
+  reduced_motion: false,
+};
 
 export function applyComfort(c: ReadingComfort) {
   const root = document.documentElement;
@@ -11,4 +22,21 @@ export function applyComfort(c: ReadingComfort) {
   root.dataset.font = c.font;
   root.dataset.theme = c.theme;
   root.dataset.motion = c.reduced_motion ? 'reduce' : 'full';
+}
+
+/**
+ * Loads the saved reading comfort and applies it. If it cannot be loaded, the default look is
+ * applied instead and the reason is returned with it: a settings problem must never stop the app
+ * from opening, but the person should be told why their choices are not in use.
+ */
+export async function loadComfort(): Promise<{ comfort: ReadingComfort; problem: string | null }> {
+  let comfort = { ...DEFAULT_COMFORT };
+  let problem: string | null = null;
+  try {
+    comfort = await ipc.comfort();
+  } catch (e) {
+    problem = failureMessage(e);
+  }
+  applyComfort(comfort);
+  return { comfort, problem };
 }

@@ -26,6 +26,11 @@ export class IpcFailure extends Error {
   }
 }
 
+// Every screen words a failure the same way: the shell's own message, or else whatever was thrown.
+export function failureMessage(e: unknown): string {
+  return e instanceof IpcFailure ? e.message : String(e);
+}
+
 function isIpcError(e: unknown): e is IpcError {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
 }
