@@ -1,6 +1,6 @@
 //! The content model's vocabulary: code families, their terms and the words people use for them.
 //!
-//! Codes are stable identifiers (see `shared/content-model.md`); labels, descriptions, synonyms and
+//! Codes are stable identifiers (see `docs/content-model.md`); labels, descriptions, synonyms and
 //! order belong to the content editors and live in `content/taxonomy.toml`.
 
 use std::collections::HashSet;
@@ -100,7 +100,7 @@ pub struct Taxonomy {
     pub waiting_for: Vec<Term>,
 }
 
-/// The codes of `shared/content-model.md`. They may gain company but never go missing: every
+/// The codes of `docs/content-model.md`. They may gain company but never go missing: every
 /// filter, import and test relies on them.
 const CONTENT_MODEL_CODES: &[(Family, &[&str])] = &[
     (
