@@ -14,7 +14,7 @@ echo "== workspace tests"
 cargo test --workspace --locked -- --skip judged_queries
 
 echo "== relevance"
-cargo test -p gati-core --test relevance --locked -- --nocapture judged_queries
+cargo test -p gati-core --test integration --locked -- --nocapture judged_queries
 
 echo "== end-to-end, in the real window"
 # A second line of defence behind the tests' own timeouts: nothing may hang CI.

@@ -19,8 +19,8 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::error::{IpcError, IpcResult};
-use crate::state::{AppState, io_error};
+use crate::error::{IpcError, IpcResult, io_error};
+use crate::state::AppState;
 
 /// The event that carries install progress to the front end.
 pub const INSTALL_PROGRESS: &str = "install-progress";
@@ -42,7 +42,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     };
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        library: state.library.root().display().to_string(),
+        library: state.location.clone(),
         pack,
         problem,
     }
@@ -75,7 +75,7 @@ pub fn waiting_well(state: State<'_, AppState>, code: String) -> IpcResult<Waiti
 
 #[tauri::command]
 pub fn shortlist(state: State<'_, AppState>) -> IpcResult<Vec<HitData>> {
-    Ok(shortlist::shortlist(&*state.catalogue()?, &state.user())?)
+    Ok(shortlist::shortlist(&*state.catalogue()?, &*state.user()?)?)
 }
 
 #[tauri::command]
@@ -83,14 +83,14 @@ pub fn shortlist_add(state: State<'_, AppState>, id: String) -> IpcResult<Vec<Hi
     let catalogue = state.catalogue()?;
     // Only entries of the installed pack can be added.
     catalogue.entry(&id)?;
-    let user = state.user();
+    let user = state.user()?;
     user.shortlist_add(&id, &crate::today().to_string())?;
     Ok(shortlist::shortlist(&catalogue, &user)?)
 }
 
 #[tauri::command]
 pub fn shortlist_remove(state: State<'_, AppState>, id: String) -> IpcResult<Vec<HitData>> {
-    let user = state.user();
+    let user = state.user()?;
     user.shortlist_remove(&id)?;
     Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)
 }
@@ -101,7 +101,7 @@ pub fn shortlist_move(
     id: String,
     to: usize,
 ) -> IpcResult<Vec<HitData>> {
-    let mut user = state.user();
+    let mut user = state.user()?;
     user.shortlist_move(&id, to)?;
     Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)
 }
@@ -109,23 +109,23 @@ pub fn shortlist_move(
 /// Writes the shortlist as Markdown into the Downloads folder and returns where.
 #[tauri::command]
 pub fn shortlist_export(state: State<'_, AppState>) -> IpcResult<String> {
-    let catalogue = state.catalogue()?;
-    let items = shortlist::shortlist(&catalogue, &state.user())?;
-    let text = shortlist::to_markdown(&catalogue, &items, crate::today());
-    let dir = downloads()?;
-    let path = dir.join(format!("GATI shortlist {}.md", crate::today()));
-    std::fs::write(&path, text).map_err(|e| io_error(format!("{}: {e}", path.display())))?;
+    let path = shortlist::export(
+        &*state.catalogue()?,
+        &*state.user()?,
+        crate::today(),
+        &downloads()?,
+    )?;
     Ok(path.display().to_string())
 }
 
 #[tauri::command]
 pub fn comfort(state: State<'_, AppState>) -> IpcResult<ReadingComfort> {
-    Ok(ReadingComfort::load(&state.user())?)
+    Ok(ReadingComfort::load(&*state.user()?)?)
 }
 
 #[tauri::command]
 pub fn set_comfort(state: State<'_, AppState>, comfort: ReadingComfort) -> IpcResult<()> {
-    Ok(comfort.save(&state.user())?)
+    Ok(comfort.save(&*state.user()?)?)
 }
 
 /// Opens an attachment in the system's own app for its type, from a copy in the library.
@@ -136,20 +136,9 @@ pub fn open_attachment(
     entry_id: String,
     name: String,
 ) -> IpcResult<()> {
-    let catalogue = state.catalogue()?;
-    let entry = catalogue.entry(&entry_id)?;
-    let sha = entry
-        .attachments
-        .iter()
-        .find(|a| a.name == name)
-        .map(|a| a.sha256.clone())
-        .unwrap_or_default();
-    // One folder per content hash: the same file opens from the same place every time.
-    let dir = state.library.root().join("opened").join(sha);
-    let path = match dir.join(&name) {
-        existing if existing.is_file() => existing,
-        _ => catalogue.export_attachment(&entry_id, &name, &dir)?,
-    };
+    let path = state
+        .library()?
+        .attachment_copy(&*state.catalogue()?, &entry_id, &name)?;
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
         .map_err(|e| io_error(format!("could not open {}: {e}", path.display())))
@@ -164,7 +153,7 @@ pub fn save_attachment(
 ) -> IpcResult<String> {
     let path = state
         .catalogue()?
-        .export_attachment(&entry_id, &name, &downloads()?)?;
+        .save_attachment(&entry_id, &name, &downloads()?)?;
     Ok(path.display().to_string())
 }
 
@@ -198,30 +187,21 @@ pub async fn install_pack(
             "the pack file must be sent as raw bytes",
         ));
     };
-    let bytes = bytes.clone();
     // The file keeps the name the person chose, so that any error message names their file.
     let name = request
         .headers()
         .get("x-pack-name")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| PathBuf::from(v).file_name().map(|n| n.to_os_string()))
-        .unwrap_or_else(|| "pack.gatipack".into());
+        .unwrap_or("pack.gatipack");
     let state = state.inner();
     let _one_at_a_time = state.installing.lock().unwrap_or_else(|p| p.into_inner());
-    let root = state.library.root().to_path_buf();
-    let upload = tempfile::Builder::new()
-        .prefix(".upload-")
-        .tempdir_in(&root)
-        .map_err(|e| io_error(format!("{}: {e}", root.display())))?;
-    let file = upload.path().join(name);
-    std::fs::write(&file, &bytes).map_err(|e| io_error(format!("{}: {e}", file.display())))?;
     let emit = |p: Progress| {
         // A progress event that cannot be delivered must not stop the install.
         let _ = app.emit(INSTALL_PROGRESS, p);
     };
     state
-        .library
-        .install(&file, crate::today(), &mut { emit })?;
+        .library()?
+        .install_bytes(name, bytes, crate::today(), &mut { emit })?;
     Ok(state.reload()?.meta().clone())
 }
 

@@ -19,6 +19,11 @@ impl IpcError {
     }
 }
 
+/// An error for something the shell itself could not do, such as finding the Downloads folder.
+pub fn io_error(message: impl Into<String>) -> IpcError {
+    IpcError::new(ErrorCode::Io, message)
+}
+
 impl From<gati_core::Error> for IpcError {
     fn from(e: gati_core::Error) -> IpcError {
         IpcError::new(e.code(), e.to_string())

@@ -17,18 +17,13 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// The name of the pack bundled with the app, in its resource folder.
-const BUNDLED_PACK: &str = "gati.gatipack";
-
 pub fn run() {
-    tauri::Builder::default()
+    let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            let root = state::library_location()
-                .ok_or("no data folder for the library: set GATI_LIBRARY to a folder")?;
-            let bundled = app.path().resource_dir()?.join(BUNDLED_PACK);
-            let state = state::AppState::open(&root, Some(&bundled))?;
-            app.manage(state);
+            // Starting cannot fail: a library that cannot be opened is shown as a problem
+            // screen that says what, where and what to do.
+            app.manage(state::AppState::start(state::library_location()));
             #[cfg(target_os = "linux")]
             webview::tune(app);
             Ok(())
@@ -52,6 +47,10 @@ pub fn run() {
             commands::open_link,
             commands::install_pack,
         ])
-        .run(tauri::generate_context!())
-        .expect("GATI Desktop could not start");
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        // Without a window there is nowhere else to say it.
+        eprintln!("GATI Desktop could not open its window: {e}");
+        std::process::exit(1);
+    }
 }

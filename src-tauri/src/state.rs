@@ -1,9 +1,9 @@
 //! What the shell holds while it runs: the library, the installed pack open for reading, and the
-//! user's database. Opening it installs the bundled pack into an empty library, so the app works
-//! offline from its first start.
+//! user's database. Starting never fails: when the library cannot be opened or the pack cannot be
+//! installed, the state holds the reason, and the front end shows it with what to do.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use gati_core::library::{self, Catalogue, Library};
 use gati_core::store::user_db::UserDb;
@@ -11,39 +11,79 @@ use gati_core::{Error, ErrorCode};
 
 use crate::error::{IpcError, IpcResult};
 
+/// The pack built into the app, installed into an empty library so that the app works offline
+/// from its first start, wherever its binary is.
+const BUNDLED_PACK: &[u8] = include_bytes!("../resources/gati.gatipack");
+
 pub struct AppState {
-    pub library: Library,
+    /// The library and the user's database, or why they could not be opened.
+    opened: Result<Opened, IpcError>,
+    /// Where the library is (or was looked for), to show people.
+    pub location: String,
     /// The installed pack. Replaced whole after an install, so a search that holds the old one
     /// finishes on it undisturbed.
     catalogue: RwLock<Result<Arc<Catalogue>, IpcError>>,
-    pub user: Mutex<UserDb>,
     /// Serialises installs: two at once would race to switch the library.
     pub installing: Mutex<()>,
 }
 
+struct Opened {
+    library: Library,
+    user: Mutex<UserDb>,
+}
+
 /// The library folder: `GATI_LIBRARY` when set (tests and portable installs), else the platform's
 /// data folder, the same one the `gati` command uses.
-pub fn library_location() -> Option<PathBuf> {
-    std::env::var_os(library::LIBRARY_ENV)
-        .map(PathBuf::from)
-        .or_else(library::default_location)
+pub fn library_location() -> Result<PathBuf, IpcError> {
+    match std::env::var_os(library::LIBRARY_ENV) {
+        Some(dir) if dir.is_empty() => Err(IpcError::new(
+            ErrorCode::Io,
+            format!(
+                "{} is set but empty. Set it to a folder GATI Desktop may write to, or unset it.",
+                library::LIBRARY_ENV
+            ),
+        )),
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => library::default_location().ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Io,
+                format!(
+                    "This computer gives no data folder for your account. Start GATI Desktop \
+                     with {} set to a folder it may write to.",
+                    library::LIBRARY_ENV
+                ),
+            )
+        }),
+    }
 }
 
 impl AppState {
-    pub fn open(root: &Path, bundled_pack: Option<&Path>) -> gati_core::Result<AppState> {
-        let library = Library::open(root)?;
-        let user = library.user_db()?;
-        let mut catalogue = library.catalogue();
-        if let (Err(Error::EmptyLibrary(_)), Some(pack)) = (&catalogue, bundled_pack) {
-            library.install(pack, crate::today(), &mut |_| {})?;
-            catalogue = library.catalogue();
-        }
-        Ok(AppState {
-            catalogue: RwLock::new(catalogue.map(Arc::new).map_err(IpcError::from)),
-            library,
-            user: Mutex::new(user),
+    /// Opens the library at `root` (or keeps why there is none) and installs the bundled pack
+    /// into it when it is empty.
+    pub fn start(root: Result<PathBuf, IpcError>) -> AppState {
+        let location = match &root {
+            Ok(root) => root.display().to_string(),
+            Err(_) => String::new(),
+        };
+        let opened = root.and_then(|root| open(&root));
+        let catalogue = match &opened {
+            Ok(o) => load_catalogue(&o.library),
+            Err(e) => Err(e.clone()),
+        };
+        AppState {
+            opened,
+            location,
+            catalogue: RwLock::new(catalogue),
             installing: Mutex::new(()),
-        })
+        }
+    }
+
+    /// The library, or why it could not be opened.
+    pub fn library(&self) -> IpcResult<&Library> {
+        self.opened
+            .as_ref()
+            .map(|o| &o.library)
+            .map_err(Clone::clone)
     }
 
     /// The installed pack, or the reason there is none (which the UI shows with a way out).
@@ -57,7 +97,7 @@ impl AppState {
     /// Reopens the installed pack after an install switched it.
     pub fn reload(&self) -> IpcResult<Arc<Catalogue>> {
         let fresh = self
-            .library
+            .library()?
             .catalogue()
             .map(Arc::new)
             .map_err(IpcError::from);
@@ -65,14 +105,51 @@ impl AppState {
         fresh
     }
 
-    pub fn user(&self) -> std::sync::MutexGuard<'_, UserDb> {
+    pub fn user(&self) -> IpcResult<MutexGuard<'_, UserDb>> {
+        let opened = self.opened.as_ref().map_err(Clone::clone)?;
         // The user database is only touched through whole statements; a panic elsewhere while
         // the lock was held cannot leave it half-written.
-        self.user.lock().unwrap_or_else(|p| p.into_inner())
+        Ok(opened.user.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
-/// An error for something the shell itself could not do, such as finding the Downloads folder.
-pub fn io_error(message: impl Into<String>) -> IpcError {
-    IpcError::new(ErrorCode::Io, message)
+fn open(root: &Path) -> Result<Opened, IpcError> {
+    let advice = "Check that the folder can be written to and that the disk has space, or start \
+                  GATI Desktop with GATI_LIBRARY set to another folder.";
+    let library = Library::create(root).map_err(|e| with_advice(e, advice))?;
+    let user = library.user_db().map_err(|e| with_advice(e, advice))?;
+    Ok(Opened {
+        library,
+        user: Mutex::new(user),
+    })
+}
+
+fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
+    match library.catalogue() {
+        Err(Error::EmptyLibrary(_)) => {
+            library
+                .install_bytes("gati.gatipack", BUNDLED_PACK, crate::today(), &mut |_| {})
+                .map_err(|e| {
+                    with_advice(
+                        e,
+                        "The pack that came with GATI Desktop could not be installed. Install a \
+                         pack file from Settings, or reinstall GATI Desktop.",
+                    )
+                })?;
+            library.catalogue().map(Arc::new).map_err(IpcError::from)
+        }
+        Err(e @ (Error::Sqlite { .. } | Error::Storage { .. } | Error::Index { .. })) => {
+            Err(with_advice(
+                e,
+                "The installed pack is damaged. Install a pack file again from Settings; your \
+                 shortlist and settings are kept.",
+            ))
+        }
+        other => other.map(Arc::new).map_err(IpcError::from),
+    }
+}
+
+/// The core's message (what failed, and where) followed by what the person can do about it.
+fn with_advice(e: Error, advice: &str) -> IpcError {
+    IpcError::new(e.code(), format!("{e}\n{advice}"))
 }

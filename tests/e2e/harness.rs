@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
 /// How long any one wait may take before the test fails with what it was waiting for.
@@ -19,7 +20,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// tauri-driver, stopped with SIGTERM when dropped: a killed driver leaves WebKitWebDriver and
-/// the app running (see shared/platform-notes.md).
+/// the app running (see docs/platform-notes.md).
 struct Driver(Child);
 
 impl Drop for Driver {
@@ -93,8 +94,7 @@ impl App {
             "browserName": "wry",
             "tauri:options": { "application": env!("CARGO_BIN_EXE_gati-desktop") },
         });
-        let client = ClientBuilder::rustls()
-            .unwrap()
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.as_object().unwrap().clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

@@ -80,7 +80,7 @@ struct Installed {
 }
 
 fn install(dir: &Path, name: &str, pack: &Path) -> Installed {
-    let library = Library::open(&dir.join(name)).unwrap();
+    let library = Library::create(&dir.join(name)).unwrap();
     let (_, install_time) = timed(|| library.install(pack, today(), &mut |_| {}).unwrap());
     Installed {
         catalogue: library.catalogue().unwrap(),

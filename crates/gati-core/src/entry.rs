@@ -101,6 +101,140 @@ pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 /// The longest summary, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 300;
 
+// The limits on every other field, so that a hostile pack cannot make the reader hold or the page
+// show more than a real entry ever needs. The content rules (docs/content-model.md) state them.
+
+/// The longest title (and pack title, publisher or version), in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// The longest body, in bytes of Markdown: over ten times the longest entry of the GATI pack.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The longest value of any other text field (an owner, a tag, a source, a contact), in
+/// characters.
+pub const MAX_TEXT_CHARS: usize = 500;
+/// The most items of any list field (tags, sources, related entries, contacts, attachments).
+pub const MAX_LIST_ITEMS: usize = 100;
+/// The longest attachment file name, in bytes, which every common file system can store.
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+/// The longest line of a pack's `entries.jsonl`: one entry with every field at its limit fits.
+pub const MAX_ENTRY_LINE_BYTES: usize = 256 * 1024;
+/// The most entries a pack may hold.
+pub const MAX_ENTRIES: usize = 200_000;
+
+impl Attachment {
+    /// A name that is safe to show and to save under: a plain file name of an allowed type, with
+    /// no control or direction-changing characters (which could show `invoice` + U+202E +
+    /// `xcod.html` as a `.docx`), not hidden, and short enough for every file system.
+    pub fn check_name(&self) -> Result<(), String> {
+        let name = &self.name;
+        let shown = crate::printable::echo(name);
+        if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            return Err(format!("`{shown}` is not a plain file name"));
+        }
+        if name.chars().any(crate::printable::is_unsafe) {
+            return Err(format!(
+                "`{shown}` holds control or text-direction characters"
+            ));
+        }
+        if name.len() > MAX_FILE_NAME_BYTES {
+            return Err(format!(
+                "the name is {} bytes; at most {MAX_FILE_NAME_BYTES} are allowed",
+                name.len()
+            ));
+        }
+        match media_type_for(name) {
+            None => Err(format!(
+                "`{shown}` has a file type that packs may not carry (allowed: pdf, docx, xlsx, pptx, html, txt, csv, png, jpg)"
+            )),
+            Some(t) if t != self.media_type => Err(format!(
+                "`{shown}` is declared as {} but its name says {t}",
+                crate::printable::echo(&self.media_type)
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// How many leading bytes [`signature_matches`] looks at.
+pub const SIGNATURE_BYTES: usize = 8;
+
+/// True when a file that begins with `head` (its first [`SIGNATURE_BYTES`] bytes) and is, or is
+/// not, UTF-8 text looks like a file of `media_type`: the signature a program checks before it
+/// opens a PDF, an Office document or a picture, or text for the text types. An attachment that
+/// claims one type and holds another is refused.
+pub fn signature_matches(media_type: &str, head: &[u8], utf8: bool) -> bool {
+    match media_type {
+        "application/pdf" => head.starts_with(b"%PDF-"),
+        t if t.starts_with("application/vnd.openxmlformats") => head.starts_with(b"PK\x03\x04"),
+        "image/png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => head.starts_with(b"\xff\xd8\xff"),
+        "text/html" | "text/plain" | "text/csv" => utf8,
+        _ => false,
+    }
+}
+
+/// [`signature_matches`] for bytes held whole, as pack sources are.
+pub fn bytes_match(media_type: &str, bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(SIGNATURE_BYTES)];
+    signature_matches(media_type, head, std::str::from_utf8(bytes).is_ok())
+}
+
+impl Contact {
+    /// A contact's value is present, free of control characters, and of its kind's shape: an
+    /// email address without a query part (which could add text or files to the message), a web
+    /// address that is absolute, a phone number of digits.
+    pub fn check(&self) -> Result<(), String> {
+        let value = self.value.trim();
+        let shown = crate::printable::echo(value);
+        if value.is_empty() {
+            return Err("the contact has no value".into());
+        }
+        if value.chars().any(crate::printable::is_unsafe) {
+            return Err(format!(
+                "`{shown}` holds control or text-direction characters"
+            ));
+        }
+        match self.kind {
+            ContactKind::Email => {
+                let plain = value.split('@').count() == 2
+                    && !value.starts_with('@')
+                    && !value.ends_with('@')
+                    && !value
+                        .contains(|c: char| c.is_whitespace() || "?#&%/\\:<>\"',;".contains(c));
+                if !plain {
+                    return Err(format!("`{shown}` is not a plain email address"));
+                }
+            }
+            ContactKind::Website => {
+                let rest = value
+                    .strip_prefix("https://")
+                    .or_else(|| value.strip_prefix("http://"))
+                    .unwrap_or(value);
+                let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+                let plain = host.contains('.')
+                    && host
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                    && !value.contains(char::is_whitespace);
+                if !plain {
+                    return Err(format!(
+                        "`{shown}` is not a web address (such as https://www.example.org/page)"
+                    ));
+                }
+            }
+            ContactKind::Phone => {
+                if !value
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +()-".contains(c))
+                {
+                    return Err(format!("`{shown}` is not a phone number"));
+                }
+            }
+            ContactKind::Address | ContactKind::Online => {}
+        }
+        Ok(())
+    }
+}
+
 pub fn media_type_for(file_name: &str) -> Option<&'static str> {
     let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
     ATTACHMENT_TYPES
@@ -148,4 +282,51 @@ pub enum ContactKind {
     Website,
     Address,
     Online,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(kind: ContactKind, value: &str) -> Contact {
+        Contact {
+            kind,
+            value: value.into(),
+            label: None,
+        }
+    }
+
+    #[test]
+    fn contacts_have_the_shape_of_their_kind() {
+        for ok in [
+            contact(ContactKind::Email, "send@plymouth.gov.uk"),
+            contact(ContactKind::Website, "https://www.plymouth.gov.uk/send"),
+            contact(ContactKind::Website, "www.plymouthgati.co.uk"),
+            contact(ContactKind::Phone, "01752 668000"),
+            contact(ContactKind::Phone, "+44 (0)1752 668000"),
+        ] {
+            assert!(ok.check().is_ok(), "{ok:?}");
+        }
+        for bad in [
+            contact(ContactKind::Email, "a@b.org?attach=/etc/passwd"),
+            contact(ContactKind::Email, "a@b.org&subject=x"),
+            contact(ContactKind::Email, "no-at-sign"),
+            contact(ContactKind::Website, "//evil.example"),
+            contact(ContactKind::Website, "javascript:alert(1)"),
+            contact(ContactKind::Phone, "0800 CALL NOW"),
+            contact(ContactKind::Address, "1 Road\u{1b}[2J"),
+            contact(ContactKind::Phone, " "),
+        ] {
+            assert!(bad.check().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bytes_must_match_their_type() {
+        assert!(bytes_match("application/pdf", b"%PDF-1.7 ..."));
+        assert!(!bytes_match("application/pdf", b"MZ\x90\x00"));
+        assert!(bytes_match("text/html", "<p>café</p>".as_bytes()));
+        assert!(!bytes_match("text/html", b"\xff\xfe<p>"));
+        assert!(bytes_match("image/png", b"\x89PNG\r\n\x1a\n...."));
+    }
 }

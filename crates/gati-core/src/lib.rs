@@ -8,9 +8,11 @@ pub mod comfort;
 pub mod diagnostics;
 pub mod entry;
 pub mod error;
+mod files;
 pub mod library;
 pub mod markdown;
 pub mod pack;
+pub mod printable;
 pub mod readability;
 pub mod search;
 pub mod source;
@@ -20,3 +22,6 @@ pub mod validate;
 pub mod views;
 
 pub use error::{Error, ErrorCode, Result};
+
+#[cfg(test)]
+mod testing;

@@ -7,7 +7,9 @@
 //!   current             the name of the installed generation, replaced atomically
 //!   install.lock        held while an install runs
 //!   packs/gen-000007/   one installed pack: pack.db and index/
-//!   packs/.staging-*    an install in progress (or one that was interrupted)
+//!   packs/.staging-*    an install in progress (removed if it fails, or at the next start)
+//!   .upload-*/          a pack file received as bytes, while it is installed
+//!   opened/SHA256/NAME  copies of attachments handed to the system's programs to open
 //! ```
 //!
 //! An install builds a complete new generation beside the current one and then switches
@@ -24,6 +26,7 @@ use serde::Serialize;
 
 use crate::entry::{Attachment, Entry};
 use crate::error::{AtPath, Error, Result};
+use crate::files;
 use crate::pack::PackFile;
 use crate::search::index::{self, Provenance};
 use crate::search::{SearchIndex, SearchRequest, SearchResults};
@@ -41,6 +44,10 @@ const PACKS: &str = "packs";
 const STAGING_PREFIX: &str = ".staging-";
 const GENERATION_PREFIX: &str = "gen-";
 const PACK_DB: &str = "pack.db";
+const CURRENT_NEXT: &str = "current.next";
+const INSTALL_LOCK: &str = "install.lock";
+const UPLOAD_PREFIX: &str = ".upload-";
+const OPENED: &str = "opened";
 const INDEX: &str = "index";
 
 /// The platform's data folder for GATI (`~/.local/share/uk.gati.desktop` on Linux).
@@ -74,12 +81,33 @@ pub struct Library {
 }
 
 impl Library {
-    /// Opens the library at `root`, creating the folder if needed.
-    pub fn open(root: &Path) -> Result<Library> {
+    /// Opens the library at `root`, creating its folders if needed: for installing and for the
+    /// app, which keeps the user's own data there.
+    pub fn create(root: &Path) -> Result<Library> {
         fs::create_dir_all(root.join(PACKS)).at(root)?;
-        Ok(Library {
+        let library = Library {
             root: root.to_path_buf(),
-        })
+        };
+        library.remove_interrupted_installs()?;
+        Ok(library)
+    }
+
+    /// Opens an existing library for reading. Nothing is created: a folder that is not there
+    /// holds no pack, and reading must not leave folders behind.
+    pub fn open(root: &Path) -> Result<Library> {
+        match fs::metadata(root) {
+            Ok(m) if m.is_dir() => Ok(Library {
+                root: root.to_path_buf(),
+            }),
+            Ok(_) => Err(Error::Storage {
+                path: root.to_path_buf(),
+                message: "is not a folder, so it cannot be a library".into(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::EmptyLibrary(root.to_path_buf()))
+            }
+            Err(e) => Err(e).at(root),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -133,11 +161,9 @@ impl Library {
     ) -> Result<PackMeta> {
         progress(Progress::Checking);
         let pack = PackFile::open(pack, today)?;
-
-        let lock_path = self.root.join("install.lock");
-        let lock = File::create(&lock_path).at(&lock_path)?;
-        lock.lock().at(&lock_path)?;
+        let _lock = self.lock_installs()?;
         self.remove_staging()?;
+        let previous = self.current_name()?;
 
         let name = format!(
             "{GENERATION_PREFIX}{:06}",
@@ -145,6 +171,9 @@ impl Library {
         );
         let staging = self.packs().join(format!("{STAGING_PREFIX}{name}"));
         fs::create_dir(&staging).at(&staging)?;
+        // Until the switch, whatever this install wrote is removed if it fails, so that a full
+        // disk does not stay full.
+        let mut unfinished = RemoveOnDrop(Some(staging.clone()));
         let db_path = staging.join(PACK_DB);
         let installed = Utc::now().to_rfc3339();
         PackDb::create(&db_path, &pack, &installed, &mut |done, total| {
@@ -158,22 +187,104 @@ impl Library {
         drop(db);
         let generation = self.packs().join(&name);
         fs::rename(&staging, &generation).at(&generation)?;
+        unfinished.0 = Some(generation);
         sync_dir(&self.packs())?;
 
         progress(Progress::Switching);
         let current = self.root.join(CURRENT);
-        let next = self.root.join("current.next");
+        let next = self.root.join(CURRENT_NEXT);
         {
             let mut f = File::create(&next).at(&next)?;
             f.write_all(name.as_bytes()).at(&next)?;
             f.sync_all().at(&next)?;
         }
         fs::rename(&next, &current).at(&current)?;
+        unfinished.0 = None;
         sync_dir(&self.root)?;
 
         progress(Progress::CleaningUp);
-        self.remove_old_generations(&name)?;
+        // The new pack is installed and in use whatever happens now: an old generation that
+        // cannot be removed costs disk space only, and the next install tries again.
+        if let Err(e) = self.remove_old_generations(&name, previous.as_deref()) {
+            log::warn!("the new pack is installed, but an old one was not removed: {e}");
+        }
         Ok(meta)
+    }
+
+    /// Installs a pack file that arrives as bytes (the app receives a chosen file this way). The
+    /// bytes are written to a private folder inside the library under the file's own name, so
+    /// that any error names the file the person chose, and the folder goes when the install ends.
+    pub fn install_bytes(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        today: NaiveDate,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<PackMeta> {
+        let upload = tempfile::Builder::new()
+            .prefix(UPLOAD_PREFIX)
+            .tempdir_in(&self.root)
+            .at(&self.root)?;
+        let name = Path::new(file_name)
+            .file_name()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("pack.gatipack".as_ref());
+        let file = upload.path().join(name);
+        fs::write(&file, bytes).at(&file)?;
+        self.install(&file, today, progress)
+    }
+
+    /// A copy of an attachment for the system's own program to open, in the library's `opened/`
+    /// folder: one folder per content hash, so the same file opens from the same place every
+    /// time. Only an attachment the entry really has can be named; anything else is not found.
+    pub fn attachment_copy(
+        &self,
+        catalogue: &Catalogue,
+        entry_id: &str,
+        name: &str,
+    ) -> Result<PathBuf> {
+        let (attachment, bytes) = catalogue.attachment(entry_id, name)?;
+        let file = files::bare_file_name(&attachment.name)?;
+        let path = self.root.join(OPENED).join(&attachment.sha256).join(file);
+        files::write_whole(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// Waits for any other install to finish, then holds the library's install lock.
+    fn lock_installs(&self) -> Result<File> {
+        let path = self.root.join(INSTALL_LOCK);
+        let lock = File::create(&path).at(&path)?;
+        lock.lock().at(&path)?;
+        Ok(lock)
+    }
+
+    /// Removes what interrupted installs and uploads left behind, when no install is running;
+    /// when one is, its files are not leftovers and it cleans up after itself.
+    fn remove_interrupted_installs(&self) -> Result<()> {
+        let path = self.root.join(INSTALL_LOCK);
+        let lock = File::create(&path).at(&path)?;
+        if lock.try_lock().is_err() {
+            return Ok(());
+        }
+        self.remove_staging()?;
+        for item in fs::read_dir(&self.root).at(&self.root)? {
+            let path = item.at(&self.root)?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.starts_with(UPLOAD_PREFIX) || name == CURRENT_NEXT {
+                remove_path(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The name of the installed generation, as `current` gives it.
+    fn current_name(&self) -> Result<Option<String>> {
+        Ok(self
+            .current_generation()?
+            .and_then(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string)))
     }
 
     fn generation_numbers(&self) -> Result<Vec<(u64, PathBuf)>> {
@@ -201,7 +312,7 @@ impl Library {
         Ok(self.generation_numbers()?.last().map_or(0, |(n, _)| *n))
     }
 
-    /// Removes what interrupted installs left behind.
+    /// Removes what interrupted installs left behind. The caller holds the install lock.
     fn remove_staging(&self) -> Result<()> {
         for (_, path) in self.generation_numbers()? {
             if path
@@ -209,33 +320,52 @@ impl Library {
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| n.starts_with(STAGING_PREFIX))
             {
-                fs::remove_dir_all(&path).at(&path)?;
+                remove_path(&path)?;
             }
         }
         Ok(())
     }
 
-    /// Keeps the current generation and the one before it (a reader that opened it just before
-    /// the switch may still be using it) and removes the rest.
-    fn remove_old_generations(&self, current: &str) -> Result<()> {
-        let generations: Vec<(u64, PathBuf)> = self
-            .generation_numbers()?
-            .into_iter()
-            .filter(|(_, p)| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(GENERATION_PREFIX))
-            })
-            .collect();
-        let keep_from = generations
-            .iter()
-            .position(|(_, p)| p.ends_with(current))
-            .unwrap_or(0)
-            .saturating_sub(1);
-        for (_, path) in &generations[..keep_from] {
-            fs::remove_dir_all(path).at(path)?;
+    /// Keeps the generation just installed and the one `current` named before it (a reader that
+    /// opened it just before the switch may still be using it) and removes every other one,
+    /// orphans of interrupted installs included.
+    fn remove_old_generations(&self, installed: &str, previous: Option<&str>) -> Result<()> {
+        for (_, path) in self.generation_numbers()? {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let keep = name == installed || Some(name) == previous;
+            if name.starts_with(GENERATION_PREFIX) && !keep {
+                remove_path(&path)?;
+            }
         }
         Ok(())
+    }
+}
+
+/// Removes a folder or a file, whichever is there: damage or a person may have put either where
+/// the other belongs.
+fn remove_path(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path).at(path),
+        Ok(_) => fs::remove_file(path).at(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).at(path),
+    }
+}
+
+/// Removes the path it holds when dropped, unless it has been taken out first: an install that
+/// fails part-way removes what it wrote.
+struct RemoveOnDrop(Option<PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take()
+            && let Err(e) = remove_path(&path)
+        {
+            log::warn!("an interrupted install left {} behind: {e}", path.display());
+        }
     }
 }
 
@@ -335,40 +465,11 @@ impl Catalogue {
         Ok((attachment, bytes))
     }
 
-    /// Writes an attachment into `dir` under its own name, adding " (2)", " (3)"... rather than
-    /// overwriting a file already there, and returns where it went.
-    pub fn export_attachment(&self, entry_id: &str, name: &str, dir: &Path) -> Result<PathBuf> {
+    /// Saves a copy of an attachment into `dir` (the person's Downloads folder, say) under its
+    /// own name, never overwriting a file already there, and returns where it went.
+    pub fn save_attachment(&self, entry_id: &str, name: &str, dir: &Path) -> Result<PathBuf> {
         let (attachment, bytes) = self.attachment(entry_id, name)?;
-        fs::create_dir_all(dir).at(dir)?;
-        let file = Path::new(&attachment.name);
-        // Names come from the pack: only a bare file name may decide where bytes are written.
-        if file.file_name() != Some(file.as_os_str()) {
-            return Err(Error::NotFound(format!(
-                "attachment `{}` of `{entry_id}` has no usable file name",
-                attachment.name
-            )));
-        }
-        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
-        let extension = file.extension().unwrap_or_default().to_string_lossy();
-        for n in 1.. {
-            let candidate = match n {
-                1 => dir.join(&attachment.name),
-                _ => dir.join(format!("{stem} ({n}).{extension}")),
-            };
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&candidate)
-            {
-                Ok(mut out) => {
-                    out.write_all(&bytes).at(&candidate)?;
-                    return Ok(candidate);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e).at(&candidate),
-            }
-        }
-        unreachable!("the loop above only ends by returning")
+        files::write_new_file(dir, &attachment.name, &bytes)
     }
 
     pub fn stats(&self) -> Result<Stats> {
@@ -420,19 +521,17 @@ fn rebuild_index(
     let fresh = generation.join(format!("{INDEX}.new-{unique}"));
     index::build(db, &fresh, &mut |_, _| {})?;
     let old = generation.join(format!("{INDEX}.old-{unique}"));
-    if target.exists() {
+    if fs::symlink_metadata(&target).is_ok() {
         fs::rename(&target, &old).at(&target)?;
     }
     if let Err(e) = fs::rename(&fresh, &target) {
         // Another process swapped in its own rebuild first; use that one if it is good.
-        fs::remove_dir_all(&fresh).at(&fresh)?;
-        if !target.exists() {
+        remove_path(&fresh)?;
+        if !target.is_dir() {
             return Err(e).at(&target);
         }
     }
-    if old.exists() {
-        fs::remove_dir_all(&old).at(&old)?;
-    }
+    remove_path(&old)?;
     index::open_if_current(&target, expected)?.ok_or_else(|| Error::Storage {
         path: target,
         message: "the rebuilt search index cannot be opened".into(),

@@ -14,18 +14,76 @@ fn parser(body: &str) -> Parser<'_> {
 /// Bodies must have none: it would slip past the sanitiser's intent, and it hides content from
 /// search.
 pub fn raw_html(body: &str) -> Vec<(usize, String)> {
-    let mut found: Vec<(usize, String)> = parser(body)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let line = body[..range.start].matches('\n').count() + 1;
-                Some((line, html.trim().to_string()))
+    let mut lines = LineCounter::new(body);
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (event, range) in parser(body).into_offset_iter() {
+        if let Event::Html(html) | Event::InlineHtml(html) = event {
+            let line = lines.line_at(range.start);
+            if found.last().is_none_or(|(last, _)| *last != line) {
+                found.push((line, crate::printable::echo(html.trim())));
             }
-            _ => None,
-        })
-        .collect();
-    found.dedup_by_key(|(line, _)| *line);
+        }
+    }
     found
+}
+
+/// Turns byte offsets into 1-based line numbers, counting only the text between one offset and
+/// the next rather than from the start each time, so that checking a body with a problem on every
+/// line stays linear in its length.
+struct LineCounter<'a> {
+    body: &'a str,
+    line: usize,
+    counted_to: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(body: &'a str) -> Self {
+        LineCounter {
+            body,
+            line: 1,
+            counted_to: 0,
+        }
+    }
+
+    /// The line of `offset`. Offsets come in document order; one that goes back is given the
+    /// line reached so far.
+    fn line_at(&mut self, offset: usize) -> usize {
+        if offset > self.counted_to {
+            let end = offset.min(self.body.len());
+            self.line += self.body.as_bytes()[self.counted_to..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.counted_to = end;
+        }
+        self.line
+    }
+}
+
+/// The 1-based lines of links whose address is not absolute web, email or phone: a relative
+/// link has nowhere to lead inside the app, and `//host` would leave it for an unknown site.
+pub fn unusable_links(body: &str) -> Vec<(usize, String)> {
+    let mut lines = LineCounter::new(body);
+    let mut out = Vec::new();
+    for (event, range) in parser(body).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            let usable = LINK_SCHEMES.iter().any(|scheme| {
+                dest_url
+                    .strip_prefix(scheme)
+                    .and_then(|rest| rest.strip_prefix(':'))
+                    .is_some_and(|rest| {
+                        !matches!(*scheme, "https" | "http") || rest.starts_with("//")
+                    })
+            });
+            if !usable {
+                out.push((
+                    lines.line_at(range.start),
+                    crate::printable::echo(&dest_url),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The body as plain text: words kept, markup dropped, blocks separated by newlines.
@@ -58,6 +116,9 @@ pub fn to_safe_html(body: &str) -> String {
     pulldown_cmark::html::push_html(&mut html, parser(body));
     ammonia::Builder::default()
         .url_schemes(LINK_SCHEMES.into_iter().collect())
+        // A relative address has nowhere to lead inside the app, and `//host` would be taken as
+        // a web address on some systems: such links are dropped.
+        .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer"))
         .clean(&html)
         .to_string()
@@ -119,5 +180,26 @@ mod tests {
     fn plain_text_drops_markup() {
         let text = plain_text("## What to do\n\n- Use **now and next** boards.\n- Say `stop`.\n");
         assert_eq!(text, "What to do\n• Use now and next boards.\n• Say stop.");
+    }
+
+    #[test]
+    fn html_on_every_line_is_found_on_its_own_line() {
+        let body = "<b>x</b>\n".repeat(20_000);
+        let found = raw_html(&body);
+        assert_eq!(found.len(), 20_000);
+        assert_eq!(found.last().unwrap().0, 20_000);
+    }
+
+    #[test]
+    fn only_absolute_web_mail_and_phone_links_are_usable() {
+        let body = "[a](https://example.org) [b](mailto:x@y.org) [c](tel:01752)\n\
+                    [d](//evil.example) [e](page.html) [f](http:evil) ![g](/img.png)";
+        let bad: Vec<String> = unusable_links(body).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            bad,
+            ["//evil.example", "page.html", "http:evil", "/img.png"]
+        );
+        let html = to_safe_html("[d](//evil.example)");
+        assert!(!html.contains("href"), "{html}");
     }
 }

@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::diagnostics::{Location, Report};
-use crate::entry::{Attachment, Entry, MAX_ATTACHMENT_BYTES, Service, media_type_for};
+use crate::entry::{
+    Attachment, Entry, MAX_ATTACHMENT_BYTES, MAX_TITLE_CHARS, Service, media_type_for,
+};
 use crate::error::{AtPath, Result};
 use crate::taxonomy::Taxonomy;
 use crate::validate::{self, Locate, derive_areas};
@@ -25,6 +27,34 @@ pub struct PackInfo {
     pub title: String,
     pub publisher: String,
     pub version: String,
+}
+
+impl PackInfo {
+    /// What is wrong with the pack's identity, field by field: the same rules for `pack.toml`
+    /// and for a pack file's manifest.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if !crate::taxonomy::is_slug(&self.id) {
+            out.push(("id", "the pack id must be a lower-case slug".to_string()));
+        }
+        for (field, value) in [
+            ("title", &self.title),
+            ("publisher", &self.publisher),
+            ("version", &self.version),
+        ] {
+            if value.trim().is_empty() {
+                out.push((field, format!("the pack needs a {field}")));
+            } else if value.chars().count() > MAX_TITLE_CHARS {
+                out.push((
+                    field,
+                    format!("the {field} is longer than {MAX_TITLE_CHARS} characters"),
+                ));
+            } else if value.chars().any(crate::printable::is_unsafe) {
+                out.push((field, format!("the {field} holds control characters")));
+            }
+        }
+        out
+    }
 }
 
 /// A source folder, read and checked.
@@ -116,17 +146,8 @@ fn load_pack_info(root: &Path, report: &mut Report) -> Option<PackInfo> {
     let text = read_or_report(&path, report)?;
     match toml::from_str::<PackInfo>(&text) {
         Ok(info) => {
-            if !crate::taxonomy::is_slug(&info.id) {
-                report.error(
-                    location(&path, None, Some("id")),
-                    "the pack id must be a lower-case slug",
-                );
-            }
-            if info.version.trim().is_empty() {
-                report.error(
-                    location(&path, None, Some("version")),
-                    "the pack needs a version",
-                );
+            for (field, problem) in info.problems() {
+                report.error(location(&path, None, Some(field)), problem);
             }
             Some(info)
         }
@@ -544,6 +565,11 @@ fn read_attachment(
         .ok_or_else(|| format!("`{rel}` has a file type that packs may not carry"))?
         .to_string();
     let bytes = std::fs::read(&canonical).map_err(|e| format!("`{rel}`: {e}"))?;
+    if !crate::entry::bytes_match(&media_type, &bytes) {
+        return Err(format!(
+            "`{rel}` does not hold the {media_type} its name says"
+        ));
+    }
     let attachment = Attachment {
         name,
         media_type,

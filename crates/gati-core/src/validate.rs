@@ -7,8 +7,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Location, Report};
-use crate::entry::{Entry, MAX_ATTACHMENT_BYTES, MAX_SUMMARY_CHARS, media_type_for};
+use crate::entry::{
+    Entry, MAX_ATTACHMENT_BYTES, MAX_BODY_BYTES, MAX_LIST_ITEMS, MAX_SUMMARY_CHARS, MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+};
 use crate::markdown;
+use crate::printable::echo;
 use crate::readability::{FAMILY_SUMMARY_MAX_GRADE, fk_grade};
 use crate::taxonomy::{Family, Taxonomy, is_slug};
 
@@ -64,6 +68,7 @@ pub fn check_entries(
     }
 }
 
+/// Checks one entry, step by step.
 fn check_entry(
     i: usize,
     e: &Entry,
@@ -72,146 +77,297 @@ fn check_entry(
     at: &dyn Locate,
     report: &mut Report,
 ) {
-    if !is_slug(&e.id) {
-        report.error(
-            at.locate(i, "id", None),
-            format!("`{}` is not a lower-case slug (a-z, 0-9 and hyphens)", e.id),
-        );
+    let mut check = EntryCheck { i, e, at, report };
+    check.identity();
+    check.sizes();
+    check.no_repeats();
+    check_codes(i, e, taxonomy, at, check.report);
+    check.areas(taxonomy);
+    check.dates(today);
+    check.service();
+    check.body();
+    check.attachments();
+    check.readability();
+}
+
+/// One entry being checked, with where to report.
+struct EntryCheck<'a> {
+    i: usize,
+    e: &'a Entry,
+    at: &'a dyn Locate,
+    report: &'a mut Report,
+}
+
+impl EntryCheck<'_> {
+    fn error(&mut self, field: &str, item: Option<usize>, message: impl Into<String>) {
+        self.report
+            .error(self.at.locate(self.i, field, item), message);
     }
-    for (field, value) in [
-        ("title", &e.title),
-        ("summary", &e.summary),
-        ("owner", &e.owner),
-    ] {
-        if value.trim().is_empty() {
-            report.error(
-                at.locate(i, field, None),
-                format!("`{field}` is missing or empty"),
+
+    /// The id is a slug, and the title, summary and owner are there.
+    fn identity(&mut self) {
+        let e = self.e;
+        if !is_slug(&e.id) {
+            self.error(
+                "id",
+                None,
+                format!(
+                    "`{}` is not a lower-case slug (a-z, 0-9 and hyphens)",
+                    echo(&e.id)
+                ),
             );
         }
-    }
-    let summary_chars = e.summary.chars().count();
-    if summary_chars > MAX_SUMMARY_CHARS {
-        report.error(
-            at.locate(i, "summary", None),
-            format!("the summary has {summary_chars} characters; at most {MAX_SUMMARY_CHARS} are allowed"),
-        );
-    }
-
-    check_codes(i, e, taxonomy, at, report);
-
-    let derived = derive_areas(&e.needs, taxonomy);
-    if derived != e.areas {
-        report.error(
-            at.locate(i, "areas", None),
-            format!(
-                "areas {:?} do not follow from the needs, which give {:?}",
-                e.areas, derived
-            ),
-        );
+        for (field, value) in [
+            ("title", &e.title),
+            ("summary", &e.summary),
+            ("owner", &e.owner),
+        ] {
+            if value.trim().is_empty() {
+                self.error(field, None, format!("`{field}` is missing or empty"));
+            }
+        }
     }
 
-    if e.review_by < e.last_reviewed {
-        report.error(
-            at.locate(i, "review_by", None),
-            format!(
-                "review_by {} is before last_reviewed {}",
-                e.review_by, e.last_reviewed
-            ),
-        );
-    } else if e.review_by < today {
-        report.warning(
-            at.locate(i, "review_by", None),
-            format!("review is overdue: it was due by {}", e.review_by),
-        );
-    }
-    if e.last_reviewed > today {
-        report.error(
-            at.locate(i, "last_reviewed", None),
-            format!("last_reviewed {} is in the future", e.last_reviewed),
-        );
-    }
-
-    match (e.kind.as_str(), &e.service) {
-        ("service", None) => report.error(
-            at.locate(i, "service", None),
-            "a service entry needs a [service] table (organisation, contacts, ...)",
-        ),
-        ("service", Some(_)) if e.sources.is_empty() => report.error(
-            at.locate(i, "sources", None),
-            "a service entry must say where its facts come from in `sources`",
-        ),
-        (kind, Some(_)) if kind != "service" => report.error(
-            at.locate(i, "service", None),
-            format!("only service entries have a [service] table, and this one is a {kind}"),
-        ),
-        _ => {}
-    }
-    if let Some(service) = &e.service {
-        for (n, contact) in service.contacts.iter().enumerate() {
-            if contact.value.trim().is_empty() {
-                report.error(
-                    at.locate(i, "service.contacts", Some(n)),
-                    "the contact has no value",
+    /// Every field within its limit (see the constants in [`crate::entry`]), so that no pack
+    /// can make the reader hold or the page show more than a real entry needs.
+    fn sizes(&mut self) {
+        let e = self.e;
+        let chars = |s: &str| s.chars().count();
+        let summary_chars = chars(&e.summary);
+        if summary_chars > MAX_SUMMARY_CHARS {
+            self.error(
+                "summary",
+                None,
+                format!(
+                    "the summary has {summary_chars} characters; at most {MAX_SUMMARY_CHARS} are allowed"
+                ),
+            );
+        }
+        if chars(&e.title) > MAX_TITLE_CHARS {
+            self.error(
+                "title",
+                None,
+                format!("the title is longer than {MAX_TITLE_CHARS} characters"),
+            );
+        }
+        if e.body.len() > MAX_BODY_BYTES {
+            self.error(
+                "body",
+                None,
+                format!(
+                    "the body is {} bytes; at most {MAX_BODY_BYTES} are allowed",
+                    e.body.len()
+                ),
+            );
+        }
+        let mut texts: Vec<(&str, Option<usize>, &str)> = vec![("owner", None, &e.owner)];
+        let lists: [(&str, &[String]); 3] = [
+            ("tags", &e.tags),
+            ("sources", &e.sources),
+            ("related", &e.related),
+        ];
+        for (field, list) in lists {
+            texts.extend(
+                list.iter()
+                    .enumerate()
+                    .map(|(n, v)| (field, Some(n), v.as_str())),
+            );
+        }
+        if let Some(service) = &e.service {
+            for value in [
+                &service.organisation,
+                &service.area_served,
+                &service.eligibility,
+                &service.cost,
+                &service.opening_times,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                texts.push(("service", None, value));
+            }
+            for (n, c) in service.contacts.iter().enumerate() {
+                texts.push(("service.contacts", Some(n), &c.value));
+                if let Some(label) = &c.label {
+                    texts.push(("service.contacts", Some(n), label));
+                }
+            }
+        }
+        for (field, item, value) in texts {
+            if chars(value) > MAX_TEXT_CHARS {
+                self.error(
+                    field,
+                    item,
+                    format!("the value is longer than {MAX_TEXT_CHARS} characters"),
+                );
+            }
+        }
+        let contacts = e.service.as_ref().map_or(0, |s| s.contacts.len());
+        for (field, len) in [
+            ("tags", e.tags.len()),
+            ("sources", e.sources.len()),
+            ("related", e.related.len()),
+            ("attachments", e.attachments.len()),
+            ("service.contacts", contacts),
+        ] {
+            if len > MAX_LIST_ITEMS {
+                self.error(
+                    field,
+                    None,
+                    format!("{len} items; at most {MAX_LIST_ITEMS} are allowed"),
                 );
             }
         }
     }
 
-    if e.body.trim().is_empty() {
-        report.error(at.locate(i, "body", None), "the entry has no body text");
-    }
-    for (line, html) in markdown::raw_html(&e.body) {
-        let shown: String = html.chars().take(40).collect();
-        report.error(
-            at.locate_body_line(i, line),
-            format!("raw HTML is not allowed in entries: `{shown}`; use Markdown"),
-        );
+    /// Related entries, attachment names and contacts each appear once: the entry page lists
+    /// them, and a repeat is always a slip.
+    fn no_repeats(&mut self) {
+        let e = self.e;
+        let names: Vec<&str> = e.attachments.iter().map(|a| a.name.as_str()).collect();
+        let contacts: Vec<String> = e.service.as_ref().map_or(Vec::new(), |s| {
+            s.contacts
+                .iter()
+                .map(|c| format!("{:?} {}", c.kind, c.value.trim()))
+                .collect()
+        });
+        let related: Vec<&str> = e.related.iter().map(String::as_str).collect();
+        let contact_refs: Vec<&str> = contacts.iter().map(String::as_str).collect();
+        for (field, values) in [
+            ("related", related),
+            ("attachments", names),
+            ("service.contacts", contact_refs),
+        ] {
+            for (n, value) in values.iter().enumerate() {
+                if values[..n].contains(value) {
+                    self.error(field, Some(n), format!("`{}` is listed twice", echo(value)));
+                }
+            }
+        }
     }
 
-    for (n, a) in e.attachments.iter().enumerate() {
-        let here = || at.locate(i, "attachments", Some(n));
-        if a.name.is_empty() || a.name.contains(['/', '\\']) || a.name.starts_with('.') {
-            report.error(here(), format!("`{}` is not a plain file name", a.name));
+    fn areas(&mut self, taxonomy: &Taxonomy) {
+        let derived = derive_areas(&self.e.needs, taxonomy);
+        if derived != self.e.areas {
+            let message = format!(
+                "areas {:?} do not follow from the needs, which give {:?}",
+                self.e.areas, derived
+            );
+            self.error("areas", None, message);
         }
-        match media_type_for(&a.name) {
-            None => report.error(
-                here(),
+    }
+
+    fn dates(&mut self, today: NaiveDate) {
+        let e = self.e;
+        if e.review_by < e.last_reviewed {
+            self.error(
+                "review_by",
+                None,
                 format!(
-                    "`{}` has a file type that packs may not carry (allowed: pdf, docx, xlsx, pptx, html, txt, csv, png, jpg)",
-                    a.name
+                    "review_by {} is before last_reviewed {}",
+                    e.review_by, e.last_reviewed
                 ),
-            ),
-            Some(t) if t != a.media_type => report.error(
-                here(),
-                format!("`{}` is declared as {} but its name says {t}", a.name, a.media_type),
-            ),
-            Some(_) => {}
+            );
+        } else if e.review_by < today {
+            self.report.warning(
+                self.at.locate(self.i, "review_by", None),
+                format!("review is overdue: it was due by {}", e.review_by),
+            );
         }
-        if a.size > MAX_ATTACHMENT_BYTES {
-            report.error(
-                here(),
+        if e.last_reviewed > today {
+            self.error(
+                "last_reviewed",
+                None,
+                format!("last_reviewed {} is in the future", e.last_reviewed),
+            );
+        }
+    }
+
+    /// Service entries, and only they, say how to reach the service and where that came from.
+    fn service(&mut self) {
+        let e = self.e;
+        match (e.kind.as_str(), &e.service) {
+            ("service", None) => self.error(
+                "service",
+                None,
+                "a service entry needs a [service] table (organisation, contacts, ...)",
+            ),
+            ("service", Some(_)) if e.sources.is_empty() => self.error(
+                "sources",
+                None,
+                "a service entry must say where its facts come from in `sources`",
+            ),
+            (kind, Some(_)) if kind != "service" => self.error(
+                "service",
+                None,
+                format!("only service entries have a [service] table, and this one is a {kind}"),
+            ),
+            _ => {}
+        }
+        let Some(service) = &e.service else { return };
+        for (n, contact) in service.contacts.iter().enumerate() {
+            if let Err(problem) = contact.check() {
+                self.error("service.contacts", Some(n), problem);
+            }
+        }
+    }
+
+    /// The body is Markdown with no raw HTML, and its links lead to web pages, email or phone.
+    fn body(&mut self) {
+        let e = self.e;
+        if e.body.trim().is_empty() {
+            self.error("body", None, "the entry has no body text");
+        }
+        for (line, html) in markdown::raw_html(&e.body) {
+            self.report.error(
+                self.at.locate_body_line(self.i, line),
+                format!("raw HTML is not allowed in entries: `{html}`; use Markdown"),
+            );
+        }
+        for (line, link) in markdown::unusable_links(&e.body) {
+            self.report.error(
+                self.at.locate_body_line(self.i, line),
                 format!(
+                    "the link `{link}` is not a full web address (https://...), email (mailto:) \
+                     or phone number (tel:)"
+                ),
+            );
+        }
+    }
+
+    fn attachments(&mut self) {
+        for (n, a) in self.e.attachments.iter().enumerate() {
+            if let Err(problem) = a.check_name() {
+                self.error("attachments", Some(n), problem);
+            }
+            if a.size > MAX_ATTACHMENT_BYTES {
+                let message = format!(
                     "`{}` is {} bytes; attachments may be at most {MAX_ATTACHMENT_BYTES} bytes",
-                    a.name, a.size
-                ),
-            );
+                    echo(&a.name),
+                    a.size
+                );
+                self.error("attachments", Some(n), message);
+            }
         }
     }
 
-    let for_families = e
-        .audiences
-        .iter()
-        .any(|a| a == "parent-carer" || a == "young-person");
-    if for_families {
-        let grade = fk_grade(&e.summary);
-        if grade > FAMILY_SUMMARY_MAX_GRADE {
-            report.warning(
-                at.locate(i, "summary", None),
-                format!(
-                    "the summary is for families but reads at grade {grade:.1}; aim for {FAMILY_SUMMARY_MAX_GRADE:.0} or below (shorter sentences, shorter words)"
-                ),
-            );
+    /// A summary for families reads easily (a warning, not an error).
+    fn readability(&mut self) {
+        let e = self.e;
+        let for_families = e
+            .audiences
+            .iter()
+            .any(|a| a == "parent-carer" || a == "young-person");
+        if for_families {
+            let grade = fk_grade(&e.summary);
+            if grade > FAMILY_SUMMARY_MAX_GRADE {
+                self.report.warning(
+                    self.at.locate(self.i, "summary", None),
+                    format!(
+                        "the summary is for families but reads at grade {grade:.1}; aim for {FAMILY_SUMMARY_MAX_GRADE:.0} or below (shorter sentences, shorter words)"
+                    ),
+                );
+            }
         }
     }
 }

@@ -220,3 +220,390 @@ fn show_stats_inspect_and_reindex() {
         .success()
         .stdout(predicates::str::contains("Worry time"));
 }
+
+const ESC: char = '\u{1b}';
+/// Sets a terminal's title: what a hostile value would write to take over the window.
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}";
+
+/// A source folder copied from the mini fixture, to change.
+fn mini_copy(dir: &Path, name: &str) -> PathBuf {
+    let copy = dir.join(name);
+    copy_dir(&repo().join("tests/fixtures/mini"), &copy);
+    copy
+}
+
+/// Builds the source folder `source` and installs it into `library`.
+fn build_and_install(source: &Path, library: &Path) {
+    let pack = library.with_extension("gatipack");
+    gati(library)
+        .args(["pack", "build"])
+        .arg(source)
+        .arg("-o")
+        .arg(&pack)
+        .assert()
+        .success();
+    gati(library).arg("install").arg(&pack).assert().success();
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // More results than a pipe holds, so that the command is still writing when the reader goes.
+    let dir = tempfile::tempdir().unwrap();
+    let source = mini_copy(dir.path(), "big");
+    let worry = std::fs::read_to_string(source.join("entries/worry-time.md")).unwrap();
+    for n in 0..500 {
+        let id = format!("worry-time-{n:03}");
+        std::fs::write(
+            source.join(format!("entries/{id}.md")),
+            worry.replace("id = \"worry-time\"", &format!("id = \"{id}\"")),
+        )
+        .unwrap();
+    }
+    let library = dir.path().join("library");
+    build_and_install(&source, &library);
+
+    // `gati search worries --limit 500 | head -1`.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gati"))
+        .arg("--library")
+        .arg(&library)
+        .args(["search", "worries", "--limit", "500"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.contains("(showing 1-500)"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stderr), "");
+
+    // A reader gone before the command writes anything.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gati"))
+        .arg("--library")
+        .arg(&library)
+        .arg("stats")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stderr), "");
+}
+
+/// Asserts that the output holds no escape character, and returns standard output and error.
+fn no_escape(out: &std::process::Output) -> (String, String) {
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        !stdout.contains(ESC) && !stderr.contains(ESC),
+        "a raw escape was printed:\n{stdout:?}\n{stderr:?}"
+    );
+    (stdout, stderr)
+}
+
+#[test]
+fn control_characters_from_outside_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+
+    // A pack whose title would set the terminal's title, in a folder whose name would too.
+    let source = mini_copy(dir.path(), &format!("pack{HOSTILE}"));
+    let info = source.join("pack.toml");
+    let toml = std::fs::read_to_string(&info)
+        .unwrap()
+        .replace("Mini fixture pack", "Mini \\u001b]0;pwned\\u0007 pack");
+    std::fs::write(&info, toml).unwrap();
+    for args in [&["validate"][..], &["pack", "build", "-o", "x.gatipack"]] {
+        let out = gati(dir.path()).args(args).arg(&source).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let (_, stderr) = no_escape(&out);
+        assert!(
+            stderr.contains("pack\\u{1b}]0;pwned\\u{7}") && stderr.contains("`title`"),
+            "{stderr}"
+        );
+    }
+
+    // Values given on the command line, which the core's messages repeat.
+    let dir = installed();
+    let library = dir.path().join("library");
+    for args in [
+        vec!["search", HOSTILE],
+        vec!["search", "--need", HOSTILE],
+        vec!["show", HOSTILE],
+        vec!["search", "--limit", HOSTILE],
+    ] {
+        let out = gati(&library).args(&args).output().unwrap();
+        no_escape(&out);
+    }
+    let out = gati(&library).args(["show", HOSTILE]).output().unwrap();
+    let (_, stderr) = no_escape(&out);
+    assert!(stderr.contains("\\u{1b}]0;pwned\\u{7}"), "{stderr}");
+
+    // A library whose database was changed after the install: the pack's own checks are behind
+    // it, and what it holds is shown as it is, escaped.
+    let generation = std::fs::read_to_string(library.join("current")).unwrap();
+    let db = rusqlite::Connection::open(
+        library
+            .join("packs")
+            .join(generation.trim())
+            .join("pack.db"),
+    )
+    .unwrap();
+    let data: String = db
+        .query_row(
+            "SELECT data FROM entries WHERE id = 'worry-time'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut entry: serde_json::Value = serde_json::from_str(&data).unwrap();
+    for field in ["title", "summary", "body", "owner"] {
+        entry[field] = format!("worries {HOSTILE} here").into();
+    }
+    db.execute(
+        "UPDATE entries SET data = ?1, title = ?2, owner = ?2 WHERE id = 'worry-time'",
+        [entry.to_string(), format!("worries {HOSTILE} here")],
+    )
+    .unwrap();
+    db.execute(
+        "UPDATE meta SET value = ?1 WHERE key IN ('title', 'publisher')",
+        [format!("Mini {HOSTILE}")],
+    )
+    .unwrap();
+    drop(db);
+    for args in [
+        &["reindex"][..],
+        &["stats"],
+        &["show", "worry-time"],
+        &["search", "worries"],
+        &["search", "--need", "anxiety"],
+        &["due", "--before", "2030-01-01"],
+    ] {
+        let out = gati(&library).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let (stdout, _) = no_escape(&out);
+        assert!(
+            stdout.contains("\\u{1b}]0;pwned\\u{7}"),
+            "{args:?}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn long_error_messages_are_cut() {
+    let dir = installed();
+    let library = dir.path().join("library");
+
+    let out = gati(&library)
+        .args(["search", "--need", &"x".repeat(5_000)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: unknown need code `xxx"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("… ("), "{stderr}");
+    assert!(stderr.lines().all(|l| l.chars().count() < 450), "{stderr}");
+
+    // A pack file whose entries break the rules, built by going around `pack build`'s checks:
+    // installing it fails with a message of one line per problem.
+    let source = mini_copy(dir.path(), "rule-breaking");
+    let worry = std::fs::read_to_string(source.join("entries/worry-time.md")).unwrap();
+    for n in 0..200 {
+        let id = format!("worry-time-{n:03}");
+        let entry = worry
+            .replace("id = \"worry-time\"", &format!("id = \"{id}\""))
+            .replace("levels = [\"universal\"]", "levels = [\"everyone\"]");
+        std::fs::write(source.join(format!("entries/{id}.md")), entry).unwrap();
+    }
+    let today = chrono::Local::now().date_naive();
+    let mut sources = gati_core::source::load(&source, today).unwrap();
+    assert!(sources.report.has_errors());
+    sources.report = Default::default();
+    let pack = dir.path().join("rule-breaking.gatipack");
+    gati_core::pack::build(&sources, &pack, chrono::Utc::now()).unwrap();
+    let out = gati(&library).arg("install").arg(&pack).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert_eq!(lines.len(), 51, "{stderr}");
+    assert!(
+        lines[50].starts_with("… and ") && lines[50].ends_with(" more lines"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_report_lists_a_hundred_errors_and_json_lists_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = mini_copy(dir.path(), "broken");
+    for n in 0..150 {
+        std::fs::write(
+            source.join(format!("entries/broken-{n:03}.md")),
+            "+++\nid = \n+++\nNo front matter to speak of.\n",
+        )
+        .unwrap();
+    }
+
+    let out = gati(dir.path())
+        .arg("validate")
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches(": error").count(), 100, "{stderr}");
+    assert!(stderr.contains("… and 50 more errors"), "{stderr}");
+    assert!(
+        text(&out.stdout).contains("10 entries checked: 150 error(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = gati(dir.path())
+        .args(["validate", "--json"])
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    assert_eq!(errors, 150);
+
+    let out = gati(dir.path())
+        .args(["pack", "build", "-o"])
+        .arg(dir.path().join("x.gatipack"))
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches(": error").count(), 100, "{stderr}");
+    assert!(stderr.contains("… and 50 more errors"), "{stderr}");
+    assert!(stderr.contains("the pack was not built"), "{stderr}");
+}
+
+#[test]
+fn limit_and_offset_stay_in_range() {
+    let dir = installed();
+    let library = dir.path().join("library");
+    for limit in ["0", "501"] {
+        let out = gati(&library)
+            .args(["search", "--limit", limit])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--limit {limit}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("--limit"), "{stderr}");
+        assert!(!stderr.contains("showing"), "{stderr}");
+    }
+    let out = gati(&library)
+        .args(["search", "--limit", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("1..=500"),
+        "{}",
+        text(&out.stderr)
+    );
+    gati(&library)
+        .args(["search", "--limit", "500"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("10 entries (showing 1-10)"));
+
+    let out = gati(&library)
+        .args(["search", "--offset", &usize::MAX.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--offset") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    gati(&library)
+        .args(["search", "--offset", "1000000"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "10 entries, none after the first 1000000",
+        ));
+    gati(&library)
+        .args(["search", "--offset", "5", "--limit", "2"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("10 entries (showing 6-7)"));
+}
+
+#[test]
+fn an_empty_library_setting_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gati(Path::new("")).arg("stats").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the library folder is empty text") && stderr.contains("GATI_LIBRARY"),
+        "{stderr}"
+    );
+    let out = gati(dir.path())
+        .args(["--library", "", "search"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("the library folder is empty text"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn reading_a_missing_library_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("x/does-not-exist");
+    for args in [
+        &["stats"][..],
+        &["search", "anxiety"],
+        &["show", "worry-time"],
+        &["due"],
+        &["reindex"],
+    ] {
+        let out = gati(dir.path())
+            .arg("--library")
+            .arg(&missing)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("no resource pack is installed"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!dir.path().join("x").exists(), "{args:?} created a folder");
+    }
+}

@@ -1,17 +1,14 @@
 //! A kill at any moment of an install leaves a working library: the previous pack until the
 //! switch, the new one after it. The real `gati` binary is killed with SIGKILL at each stage.
 
-#![cfg(unix)]
-
-#[path = "../../gati-core/tests/support/synthetic.rs"]
-mod synthetic;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use gati_core::taxonomy::Taxonomy;
+
+use crate::synthetic;
 
 const GATI: &str = env!("CARGO_BIN_EXE_gati");
 

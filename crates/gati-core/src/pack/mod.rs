@@ -3,11 +3,12 @@
 //! A pack holds, as records of the [`container`]: `manifest.json` first, then `taxonomy.json`,
 //! `entries.jsonl` (one entry per line, sorted by id) and one `attachments/<sha256>` record per
 //! distinct attachment. The manifest lists every other record with its size and SHA-256, and its
-//! `content_hash` is the SHA-256 of that list, so the manifest alone pins the whole content.
+//! `content_hash` is the SHA-256 of the manifest itself (with that field empty), so the hash pins
+//! every byte: the pack's identity, its date and all of its content.
 //!
-//! Signing fits without a format change: a publisher signs the manifest's bytes, and the signature
-//! travels in a record named `signature` placed straight after the manifest. Records named there
-//! are the only ones a reader accepts that the manifest does not list.
+//! A reader accepts only the records the manifest lists, each once. Signing will add one record,
+//! `signature`, over the manifest's bytes; until a reader can check it, a pack that carries one
+//! is refused rather than installed unchecked.
 
 pub mod container;
 
@@ -21,21 +22,21 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{Location, Report};
-use crate::entry::{Entry, MAX_ATTACHMENT_BYTES};
+use crate::entry::{Entry, MAX_ATTACHMENT_BYTES, MAX_ENTRIES, MAX_ENTRY_LINE_BYTES};
 use crate::error::{AtPath, Error, Result};
+use crate::printable::echo;
 use crate::source::{PackInfo, Sources};
 use crate::taxonomy::Taxonomy;
 use crate::validate::{self, Locate};
 use container::{ContainerError, RecordReader};
 
 /// The version of the pack's content schema: the shape of the manifest, taxonomy and entries.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// The largest pack file a reader opens.
 pub const MAX_PACK_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_TAXONOMY_BYTES: u64 = 8 * 1024 * 1024;
-const MAX_ENTRIES_BYTES: u64 = 1024 * 1024 * 1024;
-const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
+const MAX_ENTRIES_BYTES: u64 = 512 * 1024 * 1024;
 
 const MANIFEST: &str = "manifest.json";
 const SIGNATURE: &str = "signature";
@@ -65,13 +66,25 @@ pub struct RecordInfo {
     pub sha256: String,
 }
 
-/// The hash of the record list: the pack's identity, independent of when it was built.
-fn content_hash(records: &[RecordInfo]) -> String {
-    let mut h = Sha256::new();
-    for r in records {
-        h.update(format!("{}\t{}\t{}\n", r.name, r.size, r.sha256));
+impl Manifest {
+    /// The pack's identity and the check on its manifest: the SHA-256 of the manifest itself
+    /// with `content_hash` left empty. The manifest lists every other record with its size and
+    /// hash, so a change to any byte of the pack (its title, publisher, version and date
+    /// included) changes it.
+    pub fn expected_hash(&self) -> String {
+        let mut unsealed = self.clone();
+        unsealed.content_hash.clear();
+        let json = serde_json::to_vec(&unsealed).expect("a manifest serialises");
+        let mut h = Sha256::new();
+        h.update(b"gatipack manifest\n");
+        h.update(&json);
+        hex::encode(h.finalize())
     }
-    hex::encode(h.finalize())
+
+    /// Sets `content_hash` to cover the manifest as it now is.
+    pub fn seal(&mut self) {
+        self.content_hash = self.expected_hash();
+    }
 }
 
 fn record(name: String, data: &[u8]) -> RecordInfo {
@@ -122,15 +135,16 @@ pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Ma
             .iter()
             .map(|(name, bytes)| record(name.clone(), bytes)),
     );
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         format: "gatipack".into(),
         schema_version: SCHEMA_VERSION,
         info: info.clone(),
         created,
         entry_count: entries.len(),
-        content_hash: content_hash(&records),
+        content_hash: String::new(),
         records,
     };
+    manifest.seal();
     let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
 
     let dir = out
@@ -174,188 +188,33 @@ pub struct PackFile {
     attachments: HashMap<String, (u64, u64)>,
 }
 
+/// The records of a pack as they were streamed from the file and checked against the manifest.
+struct Records {
+    taxonomy_json: Vec<u8>,
+    entries: Vec<Entry>,
+    attachments: HashMap<String, (u64, u64)>,
+    /// How each attachment's bytes begin, and whether they are UTF-8, to check against the type
+    /// its entries declare.
+    sniffed: HashMap<String, Sniffed>,
+}
+
 impl PackFile {
     /// Reads and checks everything in the file. Nothing outside the file is touched, so a pack
-    /// that fails here leaves the library exactly as it was.
+    /// that fails here leaves the library exactly as it was. Records are checked as they stream
+    /// in: no record is held whole before its size is known to be allowed, and entries are
+    /// parsed line by line.
     pub fn open(path: &Path, today: NaiveDate) -> Result<PackFile> {
-        let bad = |reason: String| Error::bad_pack(path, reason);
-        let file = File::open(path).at(path)?;
-        let len = file.metadata().at(path)?.len();
-        if len > MAX_PACK_BYTES {
-            return Err(bad(format!(
-                "it is {len} bytes, more than the {MAX_PACK_BYTES} a pack may be"
-            )));
-        }
-        let container = |e: ContainerError| bad(e.to_string());
-        let mut reader = RecordReader::new(BufReader::new(file), len).map_err(container)?;
-
-        let limit = |name: &str| match name {
-            MANIFEST => MAX_MANIFEST_BYTES,
-            SIGNATURE => MAX_SIGNATURE_BYTES,
-            TAXONOMY => MAX_TAXONOMY_BYTES,
-            ENTRIES => MAX_ENTRIES_BYTES,
-            _ => MAX_ATTACHMENT_BYTES,
-        };
-        let first = reader.next_header(limit).map_err(container)?;
-        let manifest: Manifest = match first {
-            Some(h) if h.name == MANIFEST => {
-                let data = reader.read_data(&h).map_err(container)?;
-                serde_json::from_slice(&data)
-                    .map_err(|e| bad(format!("its manifest cannot be read: {e}")))?
-            }
-            Some(h) => {
-                return Err(bad(format!(
-                    "it starts with `{}` where the manifest should be",
-                    h.name
-                )));
-            }
-            None => return Err(bad("it holds no manifest".into())),
-        };
-        if manifest.format != "gatipack" {
-            return Err(bad(format!(
-                "its manifest says format `{}`, not `gatipack`",
-                manifest.format
-            )));
-        }
-        if manifest.schema_version != SCHEMA_VERSION {
-            return Err(bad(format!(
-                "it uses content schema {}, and this version of GATI reads schema {SCHEMA_VERSION}; {}",
-                manifest.schema_version,
-                if manifest.schema_version > SCHEMA_VERSION {
-                    "update GATI Desktop to install it"
-                } else {
-                    "rebuild the pack"
-                }
-            )));
-        }
-        if content_hash(&manifest.records) != manifest.content_hash {
-            return Err(bad(
-                "its manifest's content hash does not match its record list".into(),
-            ));
-        }
-
-        let expected: HashMap<&str, &RecordInfo> = manifest
-            .records
-            .iter()
-            .map(|r| (r.name.as_str(), r))
-            .collect();
-        let mut seen = HashSet::new();
-        let mut taxonomy_json = None;
-        let mut entries_jsonl = None;
-        let mut attachments = HashMap::new();
-        let mut index = 0;
-        while let Some(h) = reader.next_header(limit).map_err(container)? {
-            if h.name == SIGNATURE && index == 0 {
-                // The slot for a publisher's signature over the manifest (see the module notes).
-                reader
-                    .copy_data(&h, &mut std::io::sink())
-                    .map_err(container)?;
-                continue;
-            }
-            index += 1;
-            let Some(info) = expected.get(h.name.as_str()) else {
-                return Err(bad(format!(
-                    "it holds `{}`, which its manifest does not list",
-                    h.name
-                )));
-            };
-            if !seen.insert(h.name.clone()) {
-                return Err(bad(format!("it holds `{}` twice", h.name)));
-            }
-            if h.len != info.size {
-                return Err(bad(format!(
-                    "`{}` is {} bytes but the manifest says {}",
-                    h.name, h.len, info.size
-                )));
-            }
-            let sha = if h.name == TAXONOMY || h.name == ENTRIES {
-                let data = reader.read_data(&h).map_err(container)?;
-                let sha = hex::encode(Sha256::digest(&data));
-                if h.name == TAXONOMY {
-                    taxonomy_json = Some(data)
-                } else {
-                    entries_jsonl = Some(data)
-                }
-                sha
-            } else if let Some(sha) = h.name.strip_prefix(ATTACHMENTS) {
-                let mut hasher = HashWriter(Sha256::new());
-                reader.copy_data(&h, &mut hasher).map_err(container)?;
-                attachments.insert(sha.to_string(), (h.offset, h.len));
-                hex::encode(hasher.0.finalize())
-            } else {
-                return Err(bad(format!(
-                    "`{}` is not a record this version of GATI knows",
-                    h.name
-                )));
-            };
-            if sha != info.sha256 {
-                return Err(bad(format!(
-                    "`{}` is damaged: its SHA-256 does not match the manifest",
-                    h.name
-                )));
-            }
-        }
-        if let Some(missing) = manifest.records.iter().find(|r| !seen.contains(&r.name)) {
-            return Err(bad(format!(
-                "it is cut short: `{}` is missing",
-                missing.name
-            )));
-        }
-        if let Some((sha, _)) = attachments.iter().find(|(sha, _)| !attachment_name_ok(sha)) {
-            return Err(bad(format!(
-                "attachment record `{sha}` is not named by a SHA-256"
-            )));
-        }
-
-        let taxonomy: Taxonomy =
-            serde_json::from_slice(&taxonomy_json.ok_or_else(|| bad("it has no taxonomy".into()))?)
-                .map_err(|e| bad(format!("its taxonomy cannot be read: {e}")))?;
-        let problems = taxonomy.problems();
-        if !problems.is_empty() {
-            return Err(bad(format!(
-                "its taxonomy is inconsistent: {}",
-                problems.join("; ")
-            )));
-        }
-
-        let entries_jsonl = entries_jsonl.ok_or_else(|| bad("it has no entries".into()))?;
-        let text = std::str::from_utf8(&entries_jsonl)
-            .map_err(|_| bad("its entries are not UTF-8 text".into()))?;
-        let mut entries = Vec::with_capacity(manifest.entry_count.min(1_000_000));
-        for (n, line) in text.lines().enumerate() {
-            let entry: Entry = serde_json::from_str(line)
-                .map_err(|e| bad(format!("entries.jsonl line {}: {e}", n + 1)))?;
-            entries.push(entry);
-        }
-        if entries.len() != manifest.entry_count {
-            return Err(bad(format!(
-                "it holds {} entries but its manifest says {}",
-                entries.len(),
-                manifest.entry_count
-            )));
-        }
-
-        let mut report = Report::default();
-        validate::check_entries(&entries, &taxonomy, today, &PackLines(path), &mut report);
-        for (i, e) in entries.iter().enumerate() {
-            for (n, a) in e.attachments.iter().enumerate() {
-                if attachments.get(&a.sha256).map(|(_, len)| *len) != Some(a.size) {
-                    report.error(
-                        PackLines(path).locate(i, "attachments", Some(n)),
-                        format!("attachment `{}` is not in the pack", a.name),
-                    );
-                }
-            }
-        }
-        if report.has_errors() {
-            return Err(Error::Invalid(report));
-        }
+        let mut reader = open_container(path)?;
+        let manifest = read_manifest(path, &mut reader)?;
+        let records = read_records(path, &mut reader, &manifest)?;
+        let taxonomy = parse_taxonomy(path, &records.taxonomy_json)?;
+        check_content(path, &manifest, &taxonomy, &records, today)?;
         Ok(PackFile {
             path: path.to_path_buf(),
             manifest,
             taxonomy,
-            entries,
-            attachments,
+            entries: records.entries,
+            attachments: records.attachments,
         })
     }
 
@@ -391,23 +250,436 @@ impl PackFile {
     }
 }
 
+type Container = RecordReader<BufReader<File>>;
+
+fn bad(path: &Path, reason: impl Into<String>) -> Error {
+    Error::bad_pack(path, reason)
+}
+
+/// The largest record of each kind a reader accepts.
+fn record_limit(name: &str) -> u64 {
+    match name {
+        MANIFEST => MAX_MANIFEST_BYTES,
+        TAXONOMY => MAX_TAXONOMY_BYTES,
+        ENTRIES => MAX_ENTRIES_BYTES,
+        _ => MAX_ATTACHMENT_BYTES,
+    }
+}
+
+/// Opens a regular file of an allowed size and checks the container's header.
+fn open_container(path: &Path) -> Result<Container> {
+    // Only a regular file is read: opening a FIFO or a device would wait forever or never end,
+    // and a folder is a mistake to say plainly.
+    let kind = std::fs::metadata(path).at(path)?;
+    if !kind.is_file() {
+        return Err(bad(path, "it is not a regular file"));
+    }
+    let file = File::open(path).at(path)?;
+    let len = file.metadata().at(path)?.len();
+    if len > MAX_PACK_BYTES {
+        return Err(bad(
+            path,
+            format!("it is {len} bytes, more than the {MAX_PACK_BYTES} a pack may be"),
+        ));
+    }
+    RecordReader::new(BufReader::new(file), len).map_err(|e| bad(path, e.to_string()))
+}
+
+/// Reads the first record, which must be the manifest, and checks its format, schema, identity
+/// and hash: the hash covers every field of the manifest, so no byte of it can change unseen.
+fn read_manifest(path: &Path, reader: &mut Container) -> Result<Manifest> {
+    let container = |e: ContainerError| bad(path, e.to_string());
+    let manifest: Manifest = match reader.next_header(record_limit).map_err(container)? {
+        Some(h) if h.name == MANIFEST => {
+            let data = reader.read_data(&h).map_err(container)?;
+            serde_json::from_slice(&data)
+                .map_err(|e| bad(path, format!("its manifest cannot be read: {e}")))?
+        }
+        Some(h) => {
+            return Err(bad(
+                path,
+                format!("it starts with `{}` where the manifest should be", h.name),
+            ));
+        }
+        None => return Err(bad(path, "it holds no manifest")),
+    };
+    if manifest.format != "gatipack" {
+        return Err(bad(
+            path,
+            format!(
+                "its manifest says format `{}`, not `gatipack`",
+                echo(&manifest.format)
+            ),
+        ));
+    }
+    if manifest.schema_version != SCHEMA_VERSION {
+        return Err(bad(
+            path,
+            format!(
+                "it uses content schema {}, and this version of GATI reads schema {SCHEMA_VERSION}; {}",
+                manifest.schema_version,
+                if manifest.schema_version > SCHEMA_VERSION {
+                    "update GATI Desktop to install it"
+                } else {
+                    "rebuild the pack"
+                }
+            ),
+        ));
+    }
+    if manifest.expected_hash() != manifest.content_hash {
+        return Err(bad(
+            path,
+            "its manifest is damaged: its content hash does not match the manifest",
+        ));
+    }
+    if let Some((field, problem)) = manifest.info.problems().into_iter().next() {
+        return Err(bad(
+            path,
+            format!("its manifest's `{field}` is wrong: {problem}"),
+        ));
+    }
+    if manifest.entry_count == 0 {
+        return Err(bad(
+            path,
+            "it holds no entries, and installing it would empty the directory",
+        ));
+    }
+    if manifest.entry_count > MAX_ENTRIES {
+        return Err(bad(
+            path,
+            format!(
+                "it claims {} entries; a pack may hold at most {MAX_ENTRIES}",
+                manifest.entry_count
+            ),
+        ));
+    }
+    Ok(manifest)
+}
+
+/// Streams every record after the manifest, checking each against the manifest's list as it
+/// goes: only listed records, each once, of the listed size and hash.
+fn read_records(path: &Path, reader: &mut Container, manifest: &Manifest) -> Result<Records> {
+    let container = |e: ContainerError| bad(path, e.to_string());
+    let expected: HashMap<&str, &RecordInfo> = manifest
+        .records
+        .iter()
+        .map(|r| (r.name.as_str(), r))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut records = Records {
+        taxonomy_json: Vec::new(),
+        entries: Vec::new(),
+        attachments: HashMap::new(),
+        sniffed: HashMap::new(),
+    };
+    while let Some(h) = reader.next_header(record_limit).map_err(container)? {
+        if h.name == SIGNATURE {
+            return Err(bad(
+                path,
+                "it carries a signature, which this version of GATI cannot check; update GATI Desktop",
+            ));
+        }
+        let Some(info) = expected.get(h.name.as_str()) else {
+            return Err(bad(
+                path,
+                format!("it holds `{}`, which its manifest does not list", h.name),
+            ));
+        };
+        if !seen.insert(h.name.clone()) {
+            return Err(bad(path, format!("it holds `{}` twice", h.name)));
+        }
+        if h.len != info.size {
+            return Err(bad(
+                path,
+                format!(
+                    "`{}` is {} bytes but the manifest says {}",
+                    h.name, h.len, info.size
+                ),
+            ));
+        }
+        let damaged = || {
+            bad(
+                path,
+                format!(
+                    "`{}` is damaged: its SHA-256 does not match the manifest",
+                    h.name
+                ),
+            )
+        };
+        if h.name == TAXONOMY {
+            let data = reader.read_data(&h).map_err(container)?;
+            if hex::encode(Sha256::digest(&data)) != info.sha256 {
+                return Err(damaged());
+            }
+            records.taxonomy_json = data;
+        } else if h.name == ENTRIES {
+            let mut lines = EntryLines::new(manifest.entry_count);
+            let copied = reader.copy_data(&h, &mut lines);
+            if let Some(problem) = lines.refused.take() {
+                return Err(bad(path, problem));
+            }
+            copied.map_err(container)?;
+            let (sha, entries) = lines.finish();
+            if sha != info.sha256 {
+                return Err(damaged());
+            }
+            records.entries = entries.map_err(|problem| bad(path, problem))?;
+        } else if let Some(sha) = h.name.strip_prefix(ATTACHMENTS) {
+            if !attachment_name_ok(sha) {
+                return Err(bad(
+                    path,
+                    format!("attachment record `{sha}` is not named by a SHA-256"),
+                ));
+            }
+            let mut sniffer = Sniffer::default();
+            reader.copy_data(&h, &mut sniffer).map_err(container)?;
+            let (digest, sniffed) = sniffer.finish();
+            if digest != info.sha256 {
+                return Err(damaged());
+            }
+            records
+                .attachments
+                .insert(sha.to_string(), (h.offset, h.len));
+            records.sniffed.insert(sha.to_string(), sniffed);
+        } else {
+            return Err(bad(
+                path,
+                format!("`{}` is not a record this version of GATI knows", h.name),
+            ));
+        }
+    }
+    if let Some(missing) = manifest.records.iter().find(|r| !seen.contains(&r.name)) {
+        return Err(bad(
+            path,
+            format!("it is cut short: `{}` is missing", missing.name),
+        ));
+    }
+    Ok(records)
+}
+
+fn parse_taxonomy(path: &Path, json: &[u8]) -> Result<Taxonomy> {
+    let taxonomy: Taxonomy = serde_json::from_slice(json)
+        .map_err(|e| bad(path, format!("its taxonomy cannot be read: {e}")))?;
+    let problems = taxonomy.problems();
+    if !problems.is_empty() {
+        return Err(bad(
+            path,
+            format!("its taxonomy is inconsistent: {}", problems.join("; ")),
+        ));
+    }
+    Ok(taxonomy)
+}
+
+/// The content rules over the entries, and every attachment an entry names present with bytes
+/// of the type it declares.
+fn check_content(
+    path: &Path,
+    manifest: &Manifest,
+    taxonomy: &Taxonomy,
+    records: &Records,
+    today: NaiveDate,
+) -> Result<()> {
+    let entries = &records.entries;
+    if entries.len() != manifest.entry_count {
+        return Err(bad(
+            path,
+            format!(
+                "it holds {} entries but its manifest says {}",
+                entries.len(),
+                manifest.entry_count
+            ),
+        ));
+    }
+    let mut report = Report::default();
+    validate::check_entries(entries, taxonomy, today, &PackLines(path), &mut report);
+    for (i, e) in entries.iter().enumerate() {
+        for (n, a) in e.attachments.iter().enumerate() {
+            let here = || PackLines(path).locate(i, "attachments", Some(n));
+            let stored = records.attachments.get(&a.sha256).map(|(_, len)| *len);
+            if stored != Some(a.size) {
+                report.error(
+                    here(),
+                    format!("attachment `{}` is not in the pack", echo(&a.name)),
+                );
+            } else if let Some(sniffed) = records.sniffed.get(&a.sha256)
+                && !sniffed.is(&a.media_type)
+            {
+                report.error(
+                    here(),
+                    format!(
+                        "attachment `{}` does not hold the {} its name says",
+                        echo(&a.name),
+                        echo(&a.media_type)
+                    ),
+                );
+            }
+        }
+    }
+    if report.has_errors() {
+        return Err(Error::Invalid(report));
+    }
+    Ok(())
+}
+
+/// Receives `entries.jsonl` as it streams from the file: hashes every byte and parses each line
+/// as soon as it is whole, so that the record is never held as text, and an over-long line or
+/// too many lines are refused at once. A line that does not parse is remembered and reported
+/// only if the record's hash is right: a damaged record is reported as damaged.
+struct EntryLines {
+    hasher: Sha256,
+    line: Vec<u8>,
+    number: usize,
+    expected: usize,
+    entries: Vec<Entry>,
+    unreadable: Option<String>,
+    /// Why the stream was stopped, when it was.
+    refused: Option<String>,
+}
+
+impl EntryLines {
+    fn new(expected: usize) -> EntryLines {
+        EntryLines {
+            hasher: Sha256::new(),
+            line: Vec::new(),
+            number: 0,
+            expected,
+            entries: Vec::with_capacity(expected.min(MAX_ENTRIES)),
+            unreadable: None,
+            refused: None,
+        }
+    }
+
+    fn end_line(&mut self) -> std::io::Result<()> {
+        self.number += 1;
+        if self.number > self.expected {
+            return self.refuse(format!(
+                "it holds more entries than the {} its manifest says",
+                self.expected
+            ));
+        }
+        if self.unreadable.is_none() {
+            let line = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
+            match serde_json::from_slice::<Entry>(line) {
+                Ok(entry) => self.entries.push(entry),
+                Err(e) => {
+                    self.unreadable = Some(format!("entries.jsonl line {}: {e}", self.number));
+                }
+            }
+        }
+        self.line.clear();
+        Ok(())
+    }
+
+    fn refuse(&mut self, reason: String) -> std::io::Result<()> {
+        self.refused = Some(reason);
+        Err(std::io::Error::other("the entries were refused"))
+    }
+
+    /// The record's SHA-256, and its entries or why a line could not be read.
+    fn finish(mut self) -> (String, std::result::Result<Vec<Entry>, String>) {
+        if !self.line.is_empty() {
+            // The last line may lack its line break; a refusal here is already in `refused`.
+            let _ = self.end_line();
+        }
+        let sha = hex::encode(self.hasher.finalize());
+        match self.unreadable {
+            Some(problem) => (sha, Err(problem)),
+            None => (sha, Ok(self.entries)),
+        }
+    }
+}
+
+impl Write for EntryLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hasher.update(buf);
+        for chunk in buf.split_inclusive(|&b| b == b'\n') {
+            self.line.extend_from_slice(chunk);
+            if self.line.len() > MAX_ENTRY_LINE_BYTES + 1 {
+                return self
+                    .refuse(format!(
+                        "entries.jsonl line {} is longer than the {MAX_ENTRY_LINE_BYTES} bytes an entry may take",
+                        self.number + 1
+                    ))
+                    .map(|()| 0);
+            }
+            if chunk.ends_with(b"\n") {
+                self.end_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How an attachment's bytes begin and whether they are UTF-8 text, learnt while hashing them.
+#[derive(Debug, Default)]
+struct Sniffed {
+    head: Vec<u8>,
+    utf8: bool,
+}
+
+impl Sniffed {
+    fn is(&self, media_type: &str) -> bool {
+        crate::entry::signature_matches(media_type, &self.head, self.utf8)
+    }
+}
+
+/// Hashes an attachment as it streams, keeping its first bytes and checking that it is UTF-8.
+#[derive(Default)]
+struct Sniffer {
+    hasher: Sha256,
+    head: Vec<u8>,
+    /// The bytes of a character cut at the end of the last chunk.
+    pending: Vec<u8>,
+    not_utf8: bool,
+}
+
+impl Sniffer {
+    fn finish(self) -> (String, Sniffed) {
+        let utf8 = !self.not_utf8 && self.pending.is_empty();
+        (
+            hex::encode(self.hasher.finalize()),
+            Sniffed {
+                head: self.head,
+                utf8,
+            },
+        )
+    }
+}
+
+impl Write for Sniffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hasher.update(buf);
+        let want = crate::entry::SIGNATURE_BYTES.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&buf[..want.min(buf.len())]);
+        if !self.not_utf8 {
+            let mut data = std::mem::take(&mut self.pending);
+            data.extend_from_slice(buf);
+            match std::str::from_utf8(&data) {
+                Ok(_) => {}
+                // A character cut at the chunk's end continues in the next chunk.
+                Err(e) if e.error_len().is_none() => {
+                    self.pending = data[e.valid_up_to()..].to_vec();
+                }
+                Err(_) => self.not_utf8 = true,
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn attachment_name_ok(sha: &str) -> bool {
     sha.len() == 64
         && sha
             .bytes()
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-}
-
-struct HashWriter(Sha256);
-
-impl Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Locates problems in a pack's entries by their line in `entries.jsonl`.

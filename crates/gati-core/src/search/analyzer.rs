@@ -157,6 +157,9 @@ pub struct Word {
 /// Splits and normalises text into words, keeping stop words (synonym phrases need them).
 pub struct WordSplitter {
     words: TextAnalyzer,
+    /// As `words`, but keeping words too long for the index: in a query such a word is a word
+    /// the pack does not hold, and must find nothing rather than vanish and match everything.
+    query_words: TextAnalyzer,
     stemmer: TextAnalyzer,
 }
 
@@ -164,6 +167,10 @@ impl Default for WordSplitter {
     fn default() -> Self {
         WordSplitter {
             words: words_analyzer(),
+            query_words: TextAnalyzer::builder(WordTokenizer::default())
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
@@ -172,10 +179,11 @@ impl Default for WordSplitter {
 }
 
 impl WordSplitter {
+    /// The words of a query or a synonym, as typed (normalised) and stemmed.
     pub fn split(&mut self, text: &str) -> Vec<Word> {
         let mut raws = Vec::new();
         {
-            let mut stream = self.words.token_stream(text);
+            let mut stream = self.query_words.token_stream(text);
             while stream.advance() {
                 raws.push(stream.token().text.clone());
             }
@@ -249,7 +257,8 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
-fn is_apostrophe(c: char) -> bool {
+/// The straight and the typographic apostrophe, which people type alike.
+pub(crate) fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
@@ -341,5 +350,40 @@ mod tests {
         let raws: Vec<&str> = words.iter().map(|w| w.raw.as_str()).collect();
         assert_eq!(raws, ["wont", "go", "to", "school"]);
         assert_eq!(words[3].stem, "school");
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::testing::text_with_words;
+
+        proptest! {
+            /// Any text: every term covers a non-empty slice of the source, in order, and the
+            /// snippets' splitter finds exactly the terms the index holds.
+            #[test]
+            fn terms_are_slices_and_the_splitter_agrees(text in text_with_words()) {
+                let terms = terms_with_offsets(&text);
+                let mut last_end = 0;
+                for (term, from, to) in &terms {
+                    prop_assert!(!term.is_empty());
+                    prop_assert!(from < to && *from >= last_end);
+                    prop_assert!(text.get(*from..*to).is_some());
+                    last_end = *to;
+                }
+                let split = WordSplitter::default().stems_with_offsets(&text, |_| true);
+                prop_assert_eq!(split, terms);
+            }
+
+            #[test]
+            fn any_unicode_splits_and_stems(text in any::<String>()) {
+                let mut splitter = WordSplitter::default();
+                for word in splitter.split(&text) {
+                    prop_assert!(!word.raw.is_empty());
+                }
+                splitter.stem(&text);
+                terms_with_offsets(&text);
+            }
+        }
     }
 }

@@ -138,4 +138,52 @@ mod tests {
         assert!(within_distance("", "ab", 2));
         assert!(!within_distance("", "abc", 2));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::within_distance;
+
+        /// The textbook optimal string alignment distance over a full matrix, to check the
+        /// three-row version against.
+        fn distance(a: &str, b: &str) -> usize {
+            let a: Vec<char> = a.chars().collect();
+            let b: Vec<char> = b.chars().collect();
+            let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for (i, row) in d.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            for (j, cell) in d[0].iter_mut().enumerate() {
+                *cell = j;
+            }
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    d[i][j] = (d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1)
+                        .min(d[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            d[a.len()][b.len()]
+        }
+
+        proptest! {
+            #[test]
+            fn agrees_with_the_full_matrix(
+                a in "[a-eé😀]{0,8}",
+                b in "[a-eé😀]{0,8}",
+                max in 0usize..4,
+            ) {
+                prop_assert_eq!(within_distance(&a, &b, max), distance(&a, &b) <= max);
+            }
+
+            #[test]
+            fn any_unicode_without_panic(a in any::<String>(), b in any::<String>(), max in 0usize..3) {
+                within_distance(&a, &b, max);
+            }
+        }
+    }
 }

@@ -93,6 +93,11 @@ impl Default for SearchRequest {
 
 /// The most hits one page may hold.
 pub const MAX_LIMIT: usize = 500;
+/// The furthest into the results a page may start: ranking keeps every earlier hit in memory.
+pub const MAX_OFFSET: usize = 10_000;
+/// The longest query, in characters: a long paragraph is not a search, and every word of a
+/// query costs work.
+pub const MAX_QUERY_CHARS: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -245,8 +250,23 @@ impl SearchIndex {
         })
     }
 
-    /// Refuses filters with codes the taxonomy does not have, naming the code and the family.
+    /// Refuses what no search can answer well: a query too long to be a search, a page past
+    /// any a person would turn to, and filters with codes the taxonomy does not have (naming the
+    /// code and the family).
     fn check(&self, request: &SearchRequest) -> Result<()> {
+        let chars = request.query.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(Error::BadRequest(format!(
+                "the search is {chars} characters long; shorten it to {MAX_QUERY_CHARS} or fewer"
+            )));
+        }
+        if request.offset > MAX_OFFSET {
+            return Err(Error::BadRequest(format!(
+                "results start at number {}, past the {MAX_OFFSET} a search can show; narrow the \
+                 search instead",
+                request.offset
+            )));
+        }
         for family in Family::ALL {
             for code in request.filters.get(family) {
                 if !self.taxonomy.contains(family, code) {
@@ -257,8 +277,9 @@ impl SearchIndex {
                         .map(|t| t.code.as_str())
                         .collect();
                     return Err(Error::BadRequest(format!(
-                        "unknown {} code `{code}` (known: {})",
+                        "unknown {} code `{}` (known: {})",
                         family.key(),
+                        crate::printable::echo(code),
                         known.join(", ")
                     )));
                 }

@@ -186,4 +186,27 @@ mod tests {
         let p = plan_of("help");
         assert_eq!(p.words.len(), 1);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::testing::text_with_words;
+
+        proptest! {
+            /// Any query plans without panicking, and every planned word came from the query.
+            #[test]
+            fn any_query_plans(query in prop_oneof![text_with_words(), any::<String>()]) {
+                let mut splitter = WordSplitter::default();
+                let synonyms = SynonymTable::new(&taxonomy(), &mut splitter);
+                let plan = plan(&query, &synonyms, &mut splitter);
+                let words: Vec<String> =
+                    splitter.split(&query).into_iter().map(|w| w.raw).collect();
+                for w in &plan.words {
+                    prop_assert!(words.contains(&w.raw));
+                    prop_assert!(w.distance <= 2);
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Highlighted snippets: the stretch of an entry's text where the query's words are densest,
 //! split into plain and highlighted fragments so that no front end has to trust HTML.
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use super::analyzer::WordSplitter;
@@ -56,13 +58,42 @@ const LEAD: usize = 50;
 /// Picks the best window of `text` for `matcher` and splits it into fragments. Returns nothing
 /// when no word of the text matches.
 pub fn snippet(text: &str, matcher: &TermMatcher, splitter: &mut WordSplitter) -> Vec<Fragment> {
+    let Some(window) = best_window(text, matcher, splitter) else {
+        return Vec::new();
+    };
+    let mut fragments = Vec::with_capacity(window.parts.len() + 2);
+    if window.start > 0 {
+        fragments.push(plain("…"));
+    }
+    for (range, highlighted) in &window.parts {
+        fragments.push(Fragment {
+            text: tidy(&text[range.clone()]),
+            highlighted: *highlighted,
+        });
+    }
+    if window.end < text.len() {
+        fragments.push(plain("…"));
+    }
+    merge_plain(fragments)
+}
+
+/// A snippet as byte ranges of the source text. Fragments are made from these ranges and nothing
+/// else, which is what lets the tests check that every fragment is a slice of the source.
+struct Window {
+    start: usize,
+    end: usize,
+    /// In order and without gaps from `start` to `end`; a part is highlighted when it is a match.
+    parts: Vec<(Range<usize>, bool)>,
+}
+
+fn best_window(text: &str, matcher: &TermMatcher, splitter: &mut WordSplitter) -> Option<Window> {
     let hits: Vec<(usize, usize, usize)> = splitter
         .stems_with_offsets(text, |word| matcher.may_match(word))
         .into_iter()
         .filter_map(|(stem, from, to)| matcher.word_of(&stem).map(|w| (from, to, w)))
         .collect();
     if hits.is_empty() {
-        return Vec::new();
+        return None;
     }
 
     // The window starting at each hit that covers the most distinct query words wins; ties go
@@ -84,44 +115,22 @@ pub fn snippet(text: &str, matcher: &TermMatcher, splitter: &mut WordSplitter) -
     let start = word_start(text, first.saturating_sub(LEAD));
     let end = word_end(text, (start + WINDOW).min(text.len()));
 
-    let mut fragments = Vec::new();
+    let mut parts = Vec::new();
     let mut at = start;
-    if start > 0 {
-        fragments.push(plain("…"));
-    }
     for &(from, to, _) in &hits[best.0..] {
         if to > end {
             break;
         }
         if from > at {
-            fragments.push(plain(&text[at..from]));
+            parts.push((at..from, false));
         }
-        fragments.push(Fragment {
-            text: tidy(&text[from..to]),
-            highlighted: true,
-        });
+        parts.push((from..to, true));
         at = to;
     }
     if end > at {
-        fragments.push(plain(&text[at..end]));
+        parts.push((at..end, false));
     }
-    if end < text.len() {
-        fragments.push(plain("…"));
-    }
-    merge_plain(fragments)
-}
-
-/// A snippet with nothing highlighted: the start of `text`.
-pub fn lead(text: &str) -> Vec<Fragment> {
-    if text.is_empty() {
-        return Vec::new();
-    }
-    let end = word_end(text, WINDOW.min(text.len()));
-    let mut out = vec![plain(&text[..end])];
-    if end < text.len() {
-        out.push(plain("…"));
-    }
-    merge_plain(out)
+    Some(Window { start, end, parts })
 }
 
 fn plain(text: &str) -> Fragment {
@@ -147,13 +156,19 @@ fn merge_plain(fragments: Vec<Fragment>) -> Vec<Fragment> {
     out
 }
 
-/// Moves back from `i` to the start of a word (a char boundary after whitespace).
+/// Moves back from `i` to the start of a word: the char boundary just after the nearest
+/// whitespace. Whitespace can be more than one byte (a no-break space is two), so the step past it
+/// is the whitespace character's own length.
 fn word_start(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }
-    match text[..i].rfind(char::is_whitespace) {
-        Some(ws) if i - ws < 20 => ws + 1,
+    match text[..i]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+    {
+        Some((ws, c)) if i - ws < 20 => ws + c.len_utf8(),
         _ => i,
     }
 }
@@ -198,8 +213,77 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_starts_after_wide_whitespace() {
+        // A no-break space is two bytes: the window must start after all of it.
+        let text = "Plan ten\u{a0}minutes-long quiet reading blocks each day, then use a visual \
+                    timetable";
+        let mut splitter = WordSplitter::default();
+        let matcher = TermMatcher::new(vec![vec![splitter.stem("visual")]]);
+        let fragments = snippet(text, &matcher, &mut splitter);
+        let joined: String = fragments.iter().map(|f| f.text.as_str()).collect();
+        assert!(joined.contains("visual"), "{joined}");
+        assert!(joined.starts_with("…minutes-long"), "{joined}");
+    }
+
+    #[test]
     fn nothing_when_nothing_matches() {
         let matcher = TermMatcher::new(vec![vec!["zebra".into()]]);
         assert!(snippet("No match here.", &matcher, &mut WordSplitter::default()).is_empty());
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use crate::search::analyzer::is_apostrophe;
+        use crate::testing::text_with_words;
+
+        proptest! {
+            /// Any text and any query words: no panic, and the snippet is made of slices of the
+            /// source, in order and without gaps, with every match highlighted whole.
+            #[test]
+            fn every_part_is_a_slice_of_the_source(
+                text in text_with_words(),
+                picks in prop::collection::vec(any::<prop::sample::Index>(), 1..4),
+            ) {
+                let mut splitter = WordSplitter::default();
+                let words = splitter.split(&text);
+                prop_assume!(!words.is_empty());
+                let query: Vec<Vec<String>> =
+                    picks.iter().map(|p| vec![p.get(&words).stem.clone()]).collect();
+                let matcher = TermMatcher::new(query);
+                // Stop words and over-long words are never matched, so a window may be absent.
+                let Some(window) = best_window(&text, &matcher, &mut splitter) else {
+                    return Ok(());
+                };
+                prop_assert!(window.start <= window.end && window.end <= text.len());
+                prop_assert!(text.is_char_boundary(window.start));
+                prop_assert!(text.is_char_boundary(window.end));
+                let mut at = window.start;
+                for (range, highlighted) in &window.parts {
+                    prop_assert_eq!(range.start, at);
+                    prop_assert!(range.start < range.end);
+                    prop_assert!(text.get(range.clone()).is_some());
+                    if *highlighted {
+                        let part = &text[range.clone()];
+                        prop_assert!(part.chars().all(|c| c.is_alphanumeric() || is_apostrophe(c)));
+                    }
+                    at = range.end;
+                }
+                prop_assert_eq!(at, window.end);
+                snippet(&text, &matcher, &mut splitter);
+            }
+
+            /// Stems that cannot be in the text, made of any characters, find nothing and never
+            /// panic.
+            #[test]
+            fn any_stems_against_any_text(text in any::<String>(), stems in any::<Vec<String>>()) {
+                let mut splitter = WordSplitter::default();
+                let matcher = TermMatcher::new(stems.into_iter().map(|s| vec![s]).collect());
+                for f in snippet(&text, &matcher, &mut splitter) {
+                    prop_assert!(f.text == "…" || !f.text.is_empty());
+                }
+            }
+        }
     }
 }

@@ -123,12 +123,27 @@ impl PackDb {
     }
 
     /// Opens an installed pack's database for reading.
+    /// Opens an installed pack's database read-only and checks it whole first: a damaged file
+    /// would answer some questions and fail others in SQLite's own words, so damage is found
+    /// here, as the index's is, and reported with what to do.
     pub fn open(path: &Path) -> Result<PackDb> {
+        let damaged = |detail: String| Error::Storage {
+            path: path.to_path_buf(),
+            message: format!(
+                "the installed pack's database is damaged ({detail}); install the pack again"
+            ),
+        };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .at(path)?;
+        .map_err(|e| damaged(e.to_string()))?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        if check != "ok" {
+            return Err(damaged(crate::printable::echo(&check)));
+        }
         let version: u32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .at(path)?;

@@ -15,6 +15,19 @@ pub fn shortlist(catalogue: &Catalogue, user: &UserDb) -> Result<Vec<HitData>> {
     super::cards(catalogue, &ids)
 }
 
+/// Writes the shortlist as a Markdown document into `dir`, named with `date` and never
+/// overwriting an earlier one, and returns where it went.
+pub fn export(
+    catalogue: &Catalogue,
+    user: &UserDb,
+    date: chrono::NaiveDate,
+    dir: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    let items = shortlist(catalogue, user)?;
+    let text = to_markdown(catalogue, &items, date);
+    crate::files::write_new_file(dir, &format!("GATI shortlist {date}.md"), text.as_bytes())
+}
+
 /// The shortlist as a Markdown document: each entry's title, what it is, for whom, and its
 /// summary, headed with the pack it came from so that a printed copy says where it came from.
 pub fn to_markdown(catalogue: &Catalogue, items: &[HitData], date: chrono::NaiveDate) -> String {

@@ -1,13 +1,11 @@
 //! The bundled resource pack in `content/`: clean, complete and plain enough for families.
 //! A gap in coverage fails here, naming what is missing.
 
-mod support;
-
+use crate::support::{repo_root, today};
 use gati_core::entry::Entry;
 use gati_core::readability::{FAMILY_SUMMARY_MAX_GRADE, fk_grade};
 use gati_core::source::{self, Sources};
 use gati_core::taxonomy::Family;
-use support::{repo_root, today};
 
 fn content() -> Sources {
     source::load(&repo_root().join("content"), today()).unwrap()

@@ -1,14 +1,12 @@
 //! The library on disk: installs switch atomically, readers are never blocked, the user's data is
 //! never touched, and the search index is rebuilt whenever it cannot be trusted.
 
-mod support;
-
 use std::fs;
 
+use crate::support::{build_pack, installed_mini, mini_sources, synthetic, today};
 use gati_core::library::{Library, Progress};
 use gati_core::search::SearchRequest;
 use gati_core::{Error, ErrorCode};
-use support::{build_pack, installed_mini, mini_sources, synthetic, today};
 
 fn total(library: &Library) -> usize {
     library
@@ -22,7 +20,7 @@ fn total(library: &Library) -> usize {
 #[test]
 fn an_empty_library_says_how_to_install_a_pack() {
     let dir = tempfile::tempdir().unwrap();
-    let library = Library::open(dir.path()).unwrap();
+    let library = Library::create(dir.path()).unwrap();
     let err = library.catalogue().err().expect("no pack yet");
     assert_eq!(err.code(), ErrorCode::EmptyLibrary);
     assert!(err.to_string().contains("gati install"), "{err}");
@@ -209,9 +207,139 @@ fn a_stale_index_is_rebuilt() {
 fn reindex_rebuilds_on_demand() {
     let installed = installed_mini();
     let mut catalogue = installed.library.catalogue().unwrap();
+    // The open catalogue keeps its files; the index on disk is gone until reindex writes it.
+    let dir = index_dir(&installed.library);
+    fs::remove_dir_all(&dir).unwrap();
     catalogue.reindex().unwrap();
+    assert!(dir.join("meta.json").is_file(), "reindex wrote a new index");
     assert_eq!(
         catalogue.search(&SearchRequest::default()).unwrap().total,
         10
     );
+}
+
+#[test]
+fn an_index_folder_replaced_by_a_file_is_rebuilt() {
+    let installed = installed_mini();
+    let dir = index_dir(&installed.library);
+    fs::remove_dir_all(&dir).unwrap();
+    fs::write(&dir, b"not an index").unwrap();
+    assert_eq!(total(&installed.library), 10);
+    assert!(dir.is_dir());
+}
+
+#[test]
+fn a_damaged_database_is_reported_with_what_to_do() {
+    let installed = installed_mini();
+    let db = index_dir(&installed.library).with_file_name("pack.db");
+    let mut bytes = fs::read(&db).unwrap();
+    // Keep the header, damage the pages after it.
+    for b in bytes.iter_mut().skip(4096).step_by(7) {
+        *b ^= 0x5a;
+    }
+    fs::write(&db, bytes).unwrap();
+    let err = installed
+        .library
+        .catalogue()
+        .err()
+        .expect("damage is noticed at open");
+    assert_eq!(err.code(), ErrorCode::Storage, "{err}");
+    assert!(err.to_string().contains("install the pack again"), "{err}");
+}
+
+#[test]
+fn read_commands_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    assert!(matches!(
+        Library::open(&missing),
+        Err(Error::EmptyLibrary(_))
+    ));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn leftovers_of_interrupted_installs_go_at_start_and_generations_follow_current() {
+    let installed = installed_mini();
+    let root = installed.library.root().to_path_buf();
+    let packs = root.join("packs");
+    let current = fs::read_to_string(root.join("current")).unwrap();
+    // What a kill can leave: a staging folder, an upload and an orphan generation numbered after
+    // the one in use.
+    fs::create_dir_all(packs.join(".staging-gen-000041/index")).unwrap();
+    fs::create_dir_all(root.join(".upload-x1")).unwrap();
+    fs::create_dir_all(packs.join("gen-000040")).unwrap();
+    let library = Library::create(&root).unwrap();
+    assert!(!packs.join(".staging-gen-000041").exists());
+    assert!(!root.join(".upload-x1").exists());
+
+    let taxonomy = library.catalogue().unwrap().taxonomy().clone();
+    let pack = installed.dir.path().join("next.gatipack");
+    synthetic::build_pack(&taxonomy, 12, 7, &pack);
+    library.install(&pack, today(), &mut |_| {}).unwrap();
+    let mut generations: Vec<String> = fs::read_dir(&packs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    generations.sort();
+    let now = fs::read_to_string(root.join("current")).unwrap();
+    // The one that was current stays for its readers; the orphan goes, although it is newer.
+    assert_eq!(generations, [current, now], "{generations:?}");
+}
+
+#[test]
+fn a_failed_install_leaves_nothing_behind() {
+    let installed = installed_mini();
+    let packs = installed.library.root().join("packs");
+    let listing = || {
+        let mut names: Vec<String> = fs::read_dir(&packs)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing();
+    // Once the database and index are written, something takes the name the new generation
+    // needs, so the install fails at its last step before the switch.
+    let blocker = packs.join("gen-000002");
+    let err = installed
+        .library
+        .install(&installed.pack, today(), &mut |p| {
+            if matches!(p, Progress::BuildingIndex { .. }) && !blocker.exists() {
+                fs::write(&blocker, b"in the way").unwrap();
+            }
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Io, "{err}");
+    fs::remove_file(&blocker).unwrap();
+    assert_eq!(listing(), before, "the staging folder is gone");
+    assert_eq!(total(&installed.library), 10);
+}
+
+#[test]
+fn attachments_open_only_by_their_own_names() {
+    let installed = installed_mini();
+    let library = &installed.library;
+    let catalogue = library.catalogue().unwrap();
+    fs::write(library.root().join("secret.txt"), b"not for opening").unwrap();
+    for name in [
+        "../../user.db",
+        "../secret.txt",
+        "",
+        "reading-checklist.pdf",
+    ] {
+        let err = library
+            .attachment_copy(&catalogue, "dyslexia-screening", name)
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::NotFound, "{name}: {err}");
+    }
+    let copy = library
+        .attachment_copy(&catalogue, "dyslexia-screening", "reading-checklist.html")
+        .unwrap();
+    assert!(copy.starts_with(library.root().join("opened")));
+    let (_, bytes) = catalogue
+        .attachment("dyslexia-screening", "reading-checklist.html")
+        .unwrap();
+    assert_eq!(fs::read(&copy).unwrap(), bytes);
 }

@@ -1,14 +1,14 @@
 //! Pack files are hostile input: every kind of damage is refused with a clear message, before
 //! anything installed is touched.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::{
+    build_pack, installed_mini, mini_sources, read_records, today, write_records,
+};
 use gati_core::Error;
-use gati_core::pack::PackFile;
-use support::{build_pack, installed_mini, mini_sources, read_records, today, write_records};
+use gati_core::pack::{Manifest, PackFile, SCHEMA_VERSION};
 
 fn refusal(path: &Path) -> String {
     match PackFile::open(path, today()) {
@@ -48,7 +48,7 @@ fn a_built_pack_reads_back_whole() {
 }
 
 #[test]
-fn the_content_hash_does_not_depend_on_the_build_time() {
+fn the_same_sources_and_date_build_the_same_pack() {
     let dir = tempfile::tempdir().unwrap();
     let a = build_pack(&mini_sources(), &dir.path().join("a.gatipack"));
     let b = build_pack(&mini_sources(), &dir.path().join("b.gatipack"));
@@ -110,7 +110,10 @@ fn not_a_pack_and_unknown_versions_are_refused() {
     let mut records = read_records(&good_pack(dir.path()));
     let manifest = String::from_utf8(records[0].1.clone()).unwrap();
     records[0].1 = manifest
-        .replace("\"schema_version\": 1", "\"schema_version\": 7")
+        .replace(
+            &format!("\"schema_version\": {SCHEMA_VERSION}"),
+            "\"schema_version\": 7",
+        )
         .into_bytes();
     write_records(&path, &records);
     let message = refusal(&path);
@@ -187,9 +190,7 @@ fn entries_that_break_the_content_rules_are_refused_with_their_line() {
     // Re-seal the manifest so that only the content rules can object.
     let sha = hex_sha(&entries.1);
     let len = entries.1.len();
-    let manifest: serde_json::Value = serde_json::from_slice(&records[0].1).unwrap();
-    let resealed = reseal(manifest, "entries.jsonl", len, &sha);
-    records[0].1 = serde_json::to_vec(&resealed).unwrap();
+    records[0].1 = reseal(&records[0].1, "entries.jsonl", len, &sha);
     let path = dir.path().join("rules.gatipack");
     write_records(&path, &records);
     match PackFile::open(&path, today()) {
@@ -210,34 +211,15 @@ fn hex_sha(data: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(data))
 }
 
-/// Updates one record's size and hash in a manifest and recomputes its content hash, as a forger
-/// would.
-fn reseal(
-    mut manifest: serde_json::Value,
-    name: &str,
-    size: usize,
-    sha: &str,
-) -> serde_json::Value {
-    let records = manifest["records"].as_array_mut().unwrap();
-    for r in records.iter_mut() {
-        if r["name"] == name {
-            r["size"] = size.into();
-            r["sha256"] = sha.into();
-        }
+/// Updates one record's size and hash in a manifest and seals it again, as a forger would.
+fn reseal(manifest: &[u8], name: &str, size: usize, sha: &str) -> Vec<u8> {
+    let mut manifest: Manifest = serde_json::from_slice(manifest).unwrap();
+    for r in manifest.records.iter_mut().filter(|r| r.name == name) {
+        r.size = size as u64;
+        r.sha256 = sha.to_string();
     }
-    let list: String = records
-        .iter()
-        .map(|r| {
-            format!(
-                "{}\t{}\t{}\n",
-                r["name"].as_str().unwrap(),
-                r["size"],
-                r["sha256"].as_str().unwrap()
-            )
-        })
-        .collect();
-    manifest["content_hash"] = hex_sha(list.as_bytes()).into();
-    manifest
+    manifest.seal();
+    serde_json::to_vec(&manifest).unwrap()
 }
 
 #[test]
@@ -284,4 +266,225 @@ pub fn snapshot(root: &Path) -> Vec<(String, u64, std::time::SystemTime)> {
     }
     out.sort();
     out
+}
+
+/// Replaces one record's bytes (renaming an attachment record to its new hash), lets `edit`
+/// change the manifest, and seals it again: a well-formed pack with exactly the change a test
+/// wants, so that only the rule under test can refuse it.
+fn forge(
+    records: &mut [(String, Vec<u8>)],
+    name: &str,
+    data: Vec<u8>,
+    edit: impl FnOnce(&mut Manifest),
+) {
+    let mut manifest: Manifest = serde_json::from_slice(&records[0].1).unwrap();
+    let sha = hex_sha(&data);
+    let new_name = if name.starts_with("attachments/") {
+        format!("attachments/{sha}")
+    } else {
+        name.to_string()
+    };
+    for r in manifest.records.iter_mut().filter(|r| r.name == name) {
+        r.name = new_name.clone();
+        r.size = data.len() as u64;
+        r.sha256 = sha.clone();
+    }
+    edit(&mut manifest);
+    manifest.seal();
+    records[0].1 = serde_json::to_vec(&manifest).unwrap();
+    let record = records.iter_mut().find(|(n, _)| n == name).unwrap();
+    *record = (new_name, data);
+}
+
+/// The pack's entries as JSON values, to edit.
+fn entries(records: &[(String, Vec<u8>)]) -> Vec<serde_json::Value> {
+    let (_, data) = records.iter().find(|(n, _)| n == "entries.jsonl").unwrap();
+    std::str::from_utf8(data)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn jsonl(entries: &[serde_json::Value]) -> Vec<u8> {
+    entries
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap() + "\n")
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// Writes the records and returns the first error message, from a refusal of either kind.
+fn first_problem(dir: &Path, records: &[(String, Vec<u8>)]) -> String {
+    let path = dir.join("forged.gatipack");
+    write_records(&path, records);
+    match PackFile::open(&path, today()) {
+        Ok(_) => panic!("the forged pack was accepted"),
+        Err(Error::Invalid(report)) => report.errors().next().unwrap().to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn every_field_of_the_manifest_is_covered_by_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = read_records(&good_pack(dir.path()));
+    let manifest = String::from_utf8(records[0].1.clone()).unwrap();
+    for (from, to) in [
+        ("\"id\": \"mini\"", "\"id\": \"mina\""),
+        ("Mini", "Mxni"),
+        ("\"version\": \"", "\"version\": \"9"),
+        ("2026-11-25", "2036-11-25"),
+        ("\"entry_count\": 10", "\"entry_count\": 11"),
+    ] {
+        assert!(manifest.contains(from), "{from} in {manifest}");
+        let mut changed = records.clone();
+        changed[0].1 = manifest.replacen(from, to, 1).into_bytes();
+        let message = first_problem(dir.path(), &changed);
+        assert!(message.contains("manifest is damaged"), "{from}: {message}");
+    }
+}
+
+#[test]
+fn a_signature_it_cannot_check_and_unknown_records_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = read_records(&good_pack(dir.path()));
+    records.insert(1, ("signature".into(), b"trust me".to_vec()));
+    assert!(first_problem(dir.path(), &records).contains("cannot check"));
+}
+
+#[test]
+fn a_pack_without_entries_or_identity_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = read_records(&good_pack(dir.path()));
+    let mut empty = good.clone();
+    forge(&mut empty, "entries.jsonl", Vec::new(), |m| {
+        m.entry_count = 0
+    });
+    assert!(first_problem(dir.path(), &empty).contains("holds no entries"));
+
+    for field in ["title", "publisher", "version"] {
+        let mut blank = good.clone();
+        let data = blank[2].1.clone();
+        let name = blank[2].0.clone();
+        forge(&mut blank, &name, data, |m| match field {
+            "title" => m.info.title = " ".into(),
+            "publisher" => m.info.publisher.clear(),
+            _ => m.info.version.clear(),
+        });
+        let message = first_problem(dir.path(), &blank);
+        assert!(message.contains(&format!("`{field}`")), "{message}");
+    }
+}
+
+#[test]
+fn repeats_and_unsafe_names_in_entries_are_refused_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = read_records(&good_pack(dir.path()));
+    let with_attachment = entries(&good)
+        .iter()
+        .position(|e| !e["attachments"].as_array().unwrap().is_empty())
+        .unwrap();
+    let related = entries(&good)
+        .iter()
+        .position(|e| !e["related"].as_array().unwrap().is_empty())
+        .unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(usize, Edit, &str); 5] = [
+        (
+            related,
+            |e| {
+                let first = e["related"][0].clone();
+                e["related"].as_array_mut().unwrap().push(first);
+            },
+            "listed twice",
+        ),
+        (
+            with_attachment,
+            |e| {
+                let first = e["attachments"][0].clone();
+                e["attachments"].as_array_mut().unwrap().push(first);
+            },
+            "listed twice",
+        ),
+        (
+            with_attachment,
+            |e| e["attachments"][0]["name"] = "invoice\u{202e}lmth.docx".into(),
+            "text-direction",
+        ),
+        (
+            with_attachment,
+            |e| e["attachments"][0]["name"] = "a\u{0}b.html".into(),
+            "control",
+        ),
+        (
+            with_attachment,
+            |e| e["attachments"][0]["name"] = format!("{}.html", "n".repeat(4000)).into(),
+            "at most 255",
+        ),
+    ];
+    for (line, edit, expected) in cases {
+        let mut all = entries(&good);
+        edit(&mut all[line]);
+        let mut records = good.clone();
+        forge(&mut records, "entries.jsonl", jsonl(&all), |_| {});
+        let message = first_problem(dir.path(), &records);
+        assert!(message.contains(expected), "{expected}: {message}");
+        assert!(
+            message.contains(&format!("entries.jsonl):{}", line + 1)),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn an_over_long_entry_is_refused_while_streaming() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = read_records(&good_pack(dir.path()));
+    let mut all = entries(&records);
+    all[0]["body"] = "word ".repeat(60_000).into();
+    forge(&mut records, "entries.jsonl", jsonl(&all), |_| {});
+    let message = first_problem(dir.path(), &records);
+    assert!(message.contains("line 1 is longer than"), "{message}");
+}
+
+#[test]
+fn an_attachment_must_hold_the_type_its_name_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = read_records(&good_pack(dir.path()));
+    let name = records
+        .iter()
+        .find(|(n, _)| n.starts_with("attachments/"))
+        .unwrap()
+        .0
+        .clone();
+    // Not UTF-8, so not the HTML the entry declares.
+    let bytes = b"MZ\x90\x00\xff\xfe executable".to_vec();
+    let (size, sha) = (bytes.len(), hex_sha(&bytes));
+    let old_sha = name.trim_start_matches("attachments/").to_string();
+    forge(&mut records, &name, bytes, |_| {});
+    let mut all = entries(&records);
+    for e in &mut all {
+        for a in e["attachments"].as_array_mut().unwrap() {
+            if a["sha256"] == old_sha.as_str() {
+                a["sha256"] = sha.clone().into();
+                a["size"] = size.into();
+            }
+        }
+    }
+    forge(&mut records, "entries.jsonl", jsonl(&all), |_| {});
+    let message = first_problem(dir.path(), &records);
+    assert!(message.contains("does not hold the text/html"), "{message}");
+}
+
+#[test]
+fn a_fifo_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.gatipack");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(refusal(&fifo).contains("not a regular file"));
 }

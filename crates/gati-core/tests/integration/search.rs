@@ -1,14 +1,12 @@
 //! Search behaviour on the mini fixture pack, each feature with its own test.
 
-mod support;
-
+use crate::support::{Installed, installed_mini, today};
 use gati_core::ErrorCode;
 use gati_core::entry::Entry;
 use gati_core::library::Catalogue;
 use gati_core::pack::PackFile;
 use gati_core::search::{Filters, SearchRequest, SearchResults};
 use gati_core::taxonomy::Family;
-use support::{Installed, installed_mini, today};
 
 struct Fixture {
     _installed: Installed,

@@ -1,13 +1,11 @@
 //! Pack sources: every rule of the loader, each reported with file, line and field, all at once.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::{copy_dir, mini_sources, today};
 use gati_core::diagnostics::{Diagnostic, Severity};
 use gati_core::source;
-use support::{copy_dir, mini_sources, today};
 
 /// A copy of the mini fixture that a test may break.
 fn broken_copy() -> tempfile::TempDir {

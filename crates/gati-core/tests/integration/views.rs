@@ -1,12 +1,10 @@
 //! The views front ends show: the browse grid, entry pages, waiting well and the shortlist, over
 //! the mini fixture pack installed in a real library.
 
-mod support;
-
+use crate::support::{installed_mini, today};
 use gati_core::search::{Filters, SearchRequest};
 use gati_core::views::{entry_page, grid, shortlist, waiting_well};
 use gati_core::{Error, ErrorCode};
-use support::{installed_mini, today};
 
 #[test]
 fn grid_cells_count_what_opening_them_lists() {
@@ -114,10 +112,10 @@ fn attachments_export_without_overwriting() {
     let catalogue = installed.library.catalogue().unwrap();
     let out = installed.dir.path().join("Downloads");
     let first = catalogue
-        .export_attachment("dyslexia-screening", "reading-checklist.html", &out)
+        .save_attachment("dyslexia-screening", "reading-checklist.html", &out)
         .unwrap();
     let second = catalogue
-        .export_attachment("dyslexia-screening", "reading-checklist.html", &out)
+        .save_attachment("dyslexia-screening", "reading-checklist.html", &out)
         .unwrap();
     assert_eq!(first, out.join("reading-checklist.html"));
     assert_eq!(second, out.join("reading-checklist (2).html"));

@@ -51,7 +51,7 @@ pub fn installed_mini() -> Installed {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("mini.gatipack");
     build_pack(&mini_sources(), &pack);
-    let library = Library::open(&dir.path().join("library")).unwrap();
+    let library = Library::create(&dir.path().join("library")).unwrap();
     library.install(&pack, today(), &mut |_| {}).unwrap();
     Installed { dir, library, pack }
 }

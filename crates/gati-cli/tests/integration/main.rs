@@ -1,0 +1,8 @@
+//! The integration tests of the `gati` command, as one binary so that they build and link once.
+
+mod cli;
+#[cfg(unix)]
+mod install_crash;
+#[cfg(unix)]
+#[path = "../../../gati-core/tests/support/synthetic.rs"]
+mod synthetic;

@@ -1,0 +1,13 @@
+//! The integration tests of gati-core, as one binary so that the crate's tests build and link once.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod content_pack;
+mod library;
+mod pack_file;
+mod properties;
+mod relevance;
+mod search;
+mod sources;
+mod views;
