@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use gati_core::library::{self, Catalogue, Library};
-use gati_core::store::user_db::UserDb;
+use gati_core::library::{self, Catalogue, Library, UserDb};
 use gati_core::{Error, ErrorCode};
 
 use crate::error::{IpcError, IpcResult};

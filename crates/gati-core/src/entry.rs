@@ -58,6 +58,42 @@ impl Entry {
     }
 }
 
+/// What a result card shows of an entry: stored in the search index, so that a search needs no
+/// database, and used for every list of entries (related entries, the shortlist, waiting well).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HitData {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub needs: Vec<String>,
+    pub areas: Vec<String>,
+    pub levels: Vec<String>,
+    pub steps: Vec<String>,
+    pub phases: Vec<String>,
+    pub audiences: Vec<String>,
+    pub waiting_for: Vec<String>,
+}
+
+impl HitData {
+    pub fn of(e: &Entry) -> HitData {
+        HitData {
+            id: e.id.clone(),
+            kind: e.kind.clone(),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            needs: e.needs.clone(),
+            areas: e.areas.clone(),
+            levels: e.levels.clone(),
+            steps: e.steps.clone(),
+            phases: e.phases.clone(),
+            audiences: e.audiences.clone(),
+            waiting_for: e.waiting_for.clone(),
+        }
+    }
+}
+
 /// A file that travels with an entry. Packs store attachment bytes once, named by their SHA-256,
 /// so that the names inside a pack never come from user input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ pub mod printable;
 pub mod readability;
 pub mod search;
 pub mod source;
-pub mod store;
+mod store;
 pub mod taxonomy;
 pub mod validate;
 pub mod views;

@@ -30,8 +30,9 @@ use crate::files;
 use crate::pack::PackFile;
 use crate::search::index::{self, Provenance};
 use crate::search::{SearchIndex, SearchRequest, SearchResults};
-use crate::store::pack_db::{PackDb, PackMeta};
-use crate::store::user_db::UserDb;
+use crate::store::pack_db::PackDb;
+pub use crate::store::pack_db::PackMeta;
+pub use crate::store::user_db::{ShortlistItem, UserDb};
 use crate::taxonomy::{Family, Taxonomy};
 
 /// The application identifier; the desktop app uses the same one, so both find one library.

@@ -10,7 +10,7 @@
 //! `signature`, over the manifest's bytes; until a reader can check it, a pack that carries one
 //! is refused rather than installed unchecked.
 
-pub mod container;
+mod container;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -175,6 +175,33 @@ pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Ma
     }
     tmp.persist(out).map_err(|e| e.error).at(out)?;
     Ok(manifest)
+}
+
+/// The records of a pack file as they are, with nothing checked but the container itself: for
+/// tools that look inside packs and for tests that forge damaged ones. Never install from this.
+pub fn read_raw_records(path: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut reader = open_container(path)?;
+    let mut out = Vec::new();
+    let container = |e: ContainerError| bad(path, e.to_string());
+    while let Some(h) = reader.next_header(|_| MAX_PACK_BYTES).map_err(container)? {
+        let data = reader.read_data(&h).map_err(container)?;
+        out.push((h.name, data));
+    }
+    Ok(out)
+}
+
+/// Writes records as a pack file exactly as given: the counterpart of [`read_raw_records`].
+/// Names must be valid record names.
+pub fn write_raw_records(path: &Path, records: &[(String, Vec<u8>)]) -> Result<()> {
+    let mut out = BufWriter::new(File::create(path).at(path)?);
+    container::write_header(&mut out).at(path)?;
+    for (name, data) in records {
+        if !container::is_valid_name(name) {
+            return Err(bad(path, format!("record name {name:?} is not allowed")));
+        }
+        container::write_record(&mut out, name, data).at(path)?;
+    }
+    out.flush().at(path)
 }
 
 /// A pack file that has been read and checked in full: container, hashes, schema and content rules.

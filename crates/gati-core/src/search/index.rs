@@ -12,7 +12,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, doc};
 
 use super::analyzer::{ANALYZER, WORDS_ANALYZER, analyzer, words_analyzer};
 use super::collector::CodeSets;
-use crate::entry::Entry;
+use crate::entry::HitData;
 use crate::error::{AtPath, Result};
 use crate::markdown;
 use crate::store::pack_db::PackDb;
@@ -115,41 +115,6 @@ fn schema() -> (Schema, Fields) {
         hit: b.add_text_field("hit", STORED),
     };
     (b.build(), fields)
-}
-
-/// What a search hit shows of an entry, stored in the index so that a search needs no database.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct HitData {
-    pub id: String,
-    pub kind: String,
-    pub title: String,
-    pub summary: String,
-    pub needs: Vec<String>,
-    pub areas: Vec<String>,
-    pub levels: Vec<String>,
-    pub steps: Vec<String>,
-    pub phases: Vec<String>,
-    pub audiences: Vec<String>,
-    pub waiting_for: Vec<String>,
-}
-
-impl HitData {
-    pub fn of(e: &Entry) -> HitData {
-        HitData {
-            id: e.id.clone(),
-            kind: e.kind.clone(),
-            title: e.title.clone(),
-            summary: e.summary.clone(),
-            needs: e.needs.clone(),
-            areas: e.areas.clone(),
-            levels: e.levels.clone(),
-            steps: e.steps.clone(),
-            phases: e.phases.clone(),
-            audiences: e.audiences.clone(),
-            waiting_for: e.waiting_for.clone(),
-        }
-    }
 }
 
 /// The global ordinal of every term, in [`Taxonomy::all_terms`] order.

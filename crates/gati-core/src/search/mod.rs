@@ -1,12 +1,14 @@
 //! Search over the installed pack: words, synonyms, typos and prefixes, filters on every code
 //! family, facet counts, snippets and paging.
 
-pub mod analyzer;
+pub(crate) mod analyzer;
 mod collector;
 mod expand;
-pub mod index;
-pub mod query;
-pub mod snippet;
+pub(crate) mod index;
+mod query;
+mod snippet;
+
+pub use snippet::Fragment;
 
 use std::collections::BTreeMap;
 
@@ -22,9 +24,10 @@ use crate::error::{Error, Result};
 use crate::taxonomy::{Family, Taxonomy};
 use analyzer::WordSplitter;
 use collector::MatchCollector;
-use index::{HitData, OpenIndex};
+use crate::entry::HitData;
+use index::OpenIndex;
 use query::{Plan, SynonymTable};
-use snippet::{Fragment, TermMatcher};
+use snippet::TermMatcher;
 
 /// Codes to keep, per family. Codes of one family are alternatives (any of them); families are
 /// combined (all of them).

@@ -7,7 +7,7 @@ use crate::Result;
 use crate::entry::Entry;
 use crate::library::Catalogue;
 use crate::markdown;
-use crate::search::index::HitData;
+use crate::entry::HitData;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -9,7 +9,7 @@ pub mod waiting_well;
 
 use crate::entry::Entry;
 use crate::library::Catalogue;
-use crate::search::index::HitData;
+use crate::entry::HitData;
 
 /// The cards of the entries named by `ids`, in that order, leaving out ids the pack no longer has
 /// (a shortlist can outlive the pack its entries came from).

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::Result;
 use crate::library::Catalogue;
-use crate::search::index::HitData;
+use crate::entry::HitData;
 use crate::store::user_db::UserDb;
 use crate::taxonomy::Family;
 

@@ -8,7 +8,7 @@ use crate::Result;
 use crate::entry::Entry;
 use crate::error::Error;
 use crate::library::Catalogue;
-use crate::search::index::HitData;
+use crate::entry::HitData;
 use crate::search::{Filters, MAX_LIMIT, SearchRequest};
 use crate::taxonomy::{Family, Term};
 

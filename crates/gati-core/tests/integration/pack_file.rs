@@ -135,7 +135,7 @@ fn records_with_escaping_or_unlisted_names_are_refused() {
         b"* * * * * root rm -rf /".to_vec(),
     ));
     let mut bytes = Vec::new();
-    gati_core::pack::container::write_header(&mut bytes).unwrap();
+    bytes.extend(b"GATIPACK\x01\x00\x00\x00");
     for (name, data) in &evil {
         // Write the raw record by hand: the writer itself refuses bad names in debug builds.
         bytes.extend((name.len() as u16).to_le_bytes());
@@ -162,7 +162,7 @@ fn oversized_claims_are_refused_without_allocating() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.gatipack");
     let mut bytes = Vec::new();
-    gati_core::pack::container::write_header(&mut bytes).unwrap();
+    bytes.extend(b"GATIPACK\x01\x00\x00\x00");
     bytes.extend(13u16.to_le_bytes());
     bytes.extend(b"manifest.json");
     bytes.extend(u64::MAX.to_le_bytes());

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use gati_core::library::Library;
-use gati_core::pack::{self, Manifest, container};
+use gati_core::pack::{self, Manifest};
 use gati_core::source;
 
 pub fn repo_root() -> PathBuf {
@@ -72,21 +72,9 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Every record of a pack file, in order.
 pub fn read_records(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let bytes = fs::read(path).unwrap();
-    let mut reader = container::RecordReader::new(&bytes[..], bytes.len() as u64).unwrap();
-    let mut out = Vec::new();
-    while let Some(h) = reader.next_header(|_| u64::MAX).unwrap() {
-        let data = reader.read_data(&h).unwrap();
-        out.push((h.name, data));
-    }
-    out
+    pack::read_raw_records(path).unwrap()
 }
 
 pub fn write_records(path: &Path, records: &[(String, Vec<u8>)]) {
-    let mut out = Vec::new();
-    container::write_header(&mut out).unwrap();
-    for (name, data) in records {
-        container::write_record(&mut out, name, data).unwrap();
-    }
-    fs::write(path, out).unwrap();
+    pack::write_raw_records(path, records).unwrap()
 }
