@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use gati_core::ErrorCode;
 use gati_core::comfort::ReadingComfort;
-use gati_core::library::Progress;
 use gati_core::entry::HitData;
-use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::library::PackMeta;
+use gati_core::library::Progress;
+use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::taxonomy::Taxonomy;
 use gati_core::views::entry_page::{self, EntryPage};
 use gati_core::views::grid::{self, Grid};

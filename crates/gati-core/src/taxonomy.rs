@@ -7,10 +7,30 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+/// The field of a per-family struct (one field per family, named by the family's plural: the
+/// taxonomy, search filters) that holds `family`. This is the one place that pairs families with
+/// field names; `&` or `&mut` before the struct chooses the borrow.
+macro_rules! family_field {
+    ($family:expr, $($holder:tt)+) => {
+        match $family {
+            $crate::taxonomy::Family::Need => $($holder)+.needs,
+            $crate::taxonomy::Family::Area => $($holder)+.areas,
+            $crate::taxonomy::Family::Level => $($holder)+.levels,
+            $crate::taxonomy::Family::Step => $($holder)+.steps,
+            $crate::taxonomy::Family::Phase => $($holder)+.phases,
+            $crate::taxonomy::Family::Audience => $($holder)+.audiences,
+            $crate::taxonomy::Family::Kind => $($holder)+.kinds,
+            $crate::taxonomy::Family::WaitingFor => $($holder)+.waiting_for,
+        }
+    };
+}
+pub(crate) use family_field;
+
 /// One family of codes. An entry carries codes of every family but `Area`, whose codes follow from
 /// the entry's needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Family {
     Need,
     Area,
@@ -181,16 +201,7 @@ const CONTENT_MODEL_CODES: &[(Family, &[&str])] = &[
 
 impl Taxonomy {
     pub fn terms(&self, family: Family) -> &[Term] {
-        match family {
-            Family::Area => &self.areas,
-            Family::Need => &self.needs,
-            Family::Level => &self.levels,
-            Family::Step => &self.steps,
-            Family::Phase => &self.phases,
-            Family::Audience => &self.audiences,
-            Family::Kind => &self.kinds,
-            Family::WaitingFor => &self.waiting_for,
-        }
+        family_field!(family, &self)
     }
 
     pub fn term(&self, family: Family, code: &str) -> Option<&Term> {

@@ -2,18 +2,23 @@
 import type { Taxonomy } from '../bindings/Taxonomy';
 import type { Term } from '../bindings/Term';
 
-export type FamilyKey = 'area' | 'need' | 'level' | 'step' | 'phase' | 'audience' | 'kind' | 'waiting_for';
+import type { Family } from '../bindings/Family';
+import { FAMILIES } from '../bindings/families';
 
-/** The families shown as filters, with the facet (plural) name the search results use. */
-export const FILTERS: { key: FamilyKey; plural: keyof Taxonomy; legend: string }[] = [
-  { key: 'area', plural: 'areas', legend: 'Area of need' },
-  { key: 'need', plural: 'needs', legend: 'Need' },
-  { key: 'level', plural: 'levels', legend: 'Level of support' },
-  { key: 'phase', plural: 'phases', legend: 'Age phase' },
-  { key: 'audience', plural: 'audiences', legend: 'Written for' },
-  { key: 'kind', plural: 'kinds', legend: 'Kind' },
-  { key: 'waiting_for', plural: 'waiting_for', legend: 'Waiting for' },
+/** The field name of each family's codes in filters, facets and the taxonomy, from Rust. */
+export const PLURAL = Object.fromEntries(FAMILIES.map((f) => [f.key, f.plural])) as Record<Family, keyof Taxonomy>;
+
+/** The families shown as filters, in the order people meet them, with their legends. */
+const LEGENDS: [Family, string][] = [
+  ['area', 'Area of need'],
+  ['need', 'Need'],
+  ['level', 'Level of support'],
+  ['phase', 'Age phase'],
+  ['audience', 'Written for'],
+  ['kind', 'Kind'],
+  ['waiting_for', 'Waiting for'],
 ];
+export const FILTERS = LEGENDS.map(([key, legend]) => ({ key, plural: PLURAL[key], legend }));
 
 export const taxonomyState = $state<{ value: Taxonomy | null }>({ value: null });
 

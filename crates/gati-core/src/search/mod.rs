@@ -20,11 +20,11 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use crate::entry::HitData;
 use crate::error::{Error, Result};
-use crate::taxonomy::{Family, Taxonomy};
+use crate::taxonomy::{Family, Taxonomy, family_field};
 use analyzer::WordSplitter;
 use collector::MatchCollector;
-use crate::entry::HitData;
 use index::OpenIndex;
 use query::{Plan, SynonymTable};
 use snippet::TermMatcher;
@@ -47,29 +47,11 @@ pub struct Filters {
 
 impl Filters {
     pub fn get(&self, family: Family) -> &[String] {
-        match family {
-            Family::Need => &self.needs,
-            Family::Area => &self.areas,
-            Family::Level => &self.levels,
-            Family::Step => &self.steps,
-            Family::Phase => &self.phases,
-            Family::Audience => &self.audiences,
-            Family::Kind => &self.kinds,
-            Family::WaitingFor => &self.waiting_for,
-        }
+        family_field!(family, &self)
     }
 
     pub fn get_mut(&mut self, family: Family) -> &mut Vec<String> {
-        match family {
-            Family::Need => &mut self.needs,
-            Family::Area => &mut self.areas,
-            Family::Level => &mut self.levels,
-            Family::Step => &mut self.steps,
-            Family::Phase => &mut self.phases,
-            Family::Audience => &mut self.audiences,
-            Family::Kind => &mut self.kinds,
-            Family::WaitingFor => &mut self.waiting_for,
-        }
+        family_field!(family, &mut self)
     }
 }
 

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use crate::Result;
 use crate::entry::Entry;
+use crate::entry::HitData;
 use crate::library::Catalogue;
 use crate::markdown;
-use crate::entry::HitData;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

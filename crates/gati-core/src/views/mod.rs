@@ -8,8 +8,8 @@ pub mod shortlist;
 pub mod waiting_well;
 
 use crate::entry::Entry;
-use crate::library::Catalogue;
 use crate::entry::HitData;
+use crate::library::Catalogue;
 
 /// The cards of the entries named by `ids`, in that order, leaving out ids the pack no longer has
 /// (a shortlist can outlive the pack its entries came from).

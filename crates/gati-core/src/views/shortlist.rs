@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use crate::Result;
-use crate::library::Catalogue;
 use crate::entry::HitData;
+use crate::library::Catalogue;
 use crate::store::user_db::UserDb;
 use crate::taxonomy::Family;
 

@@ -6,9 +6,9 @@ use serde::Serialize;
 use super::carries;
 use crate::Result;
 use crate::entry::Entry;
+use crate::entry::HitData;
 use crate::error::Error;
 use crate::library::Catalogue;
-use crate::entry::HitData;
 use crate::search::{Filters, MAX_LIMIT, SearchRequest};
 use crate::taxonomy::{Family, Term};
 
