@@ -1,20 +1,22 @@
 //! `gati`: the command for content editors, scripts and tests. Every command is a thin layer over
 //! `gati_core`: parse the arguments, call the core, print for a person or as JSON.
 
+mod logger;
 mod output;
 
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use chrono::{Local, NaiveDate, Utc};
+use clap::builder::{OsStringValueParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use gati_core::library::{self, Library, Progress};
 use gati_core::pack::{self, PackFile};
-use gati_core::search::{Filters, SearchRequest};
+use gati_core::printable::escaped;
+use gati_core::search::{Filters, MAX_LIMIT, MAX_OFFSET, SearchRequest};
 use gati_core::source;
-use gati_core::taxonomy::Family;
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +26,15 @@ use gati_core::taxonomy::Family;
 )]
 struct Cli {
     /// The library folder [default: the platform data folder, uk.gati.desktop]
-    #[arg(long, global = true, env = library::LIBRARY_ENV, value_name = "DIR")]
+    // The value is taken as it is, empty too, so that an empty GATI_LIBRARY gets a message that
+    // names the variable (see `library_root`) rather than clap's one about --library.
+    #[arg(
+        long,
+        global = true,
+        env = library::LIBRARY_ENV,
+        value_name = "DIR",
+        value_parser = OsStringValueParser::new().map(PathBuf::from)
+    )]
     library: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
@@ -101,29 +111,62 @@ struct SearchArgs {
     kinds: Vec<String>,
     #[arg(long = "waiting-for", value_name = "CODE")]
     waiting_for: Vec<String>,
-    #[arg(long, default_value_t = 10)]
+    /// How many results to show
+    #[arg(
+        long,
+        default_value_t = 10,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_LIMIT as u64)
+    )]
     limit: usize,
-    #[arg(long, default_value_t = 0)]
+    /// How many results to skip, to show the next page
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_OFFSET as u64)
+    )]
     offset: usize,
     #[arg(long)]
     json: bool,
 }
 
 fn main() -> ExitCode {
-    // Output piped into `head` or `less` may be cut short; like other Unix tools, stop quietly
-    // then instead of panicking on the broken pipe, which Rust's default of ignoring SIGPIPE does.
-    #[cfg(unix)]
-    // SAFETY: restoring the default disposition of a signal, before any thread is started.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-    let cli = Cli::parse();
+    logger::install();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and the version go to standard output, and are the command's own text.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // Clap's messages repeat the arguments as they were typed, control characters and all.
+            let _ = output::print_message(&mut io::stderr().lock(), "", &e.render().to_string());
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match run(cli) {
         Ok(code) => code,
+        // Output piped into `head` or `less` may be cut short. Like other Unix tools, stop
+        // quietly then: the reader has what it wanted.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let _ = output::print_message(&mut io::stderr().lock(), "error: ", &format!("{e:#}"));
             ExitCode::FAILURE
         }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Ignores a broken pipe where the exit code is the answer (`validate`, `pack build`): a reader
+/// that stops early must not turn a failed check into a success.
+fn unless_broken_pipe(printed: io::Result<()>) -> io::Result<()> {
+    match printed {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        printed => printed,
     }
 }
 
@@ -131,43 +174,61 @@ fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
-fn library(dir: Option<PathBuf>) -> Result<Library> {
-    let root = match dir {
-        Some(dir) => dir,
+/// The library folder: --library or GATI_LIBRARY, else the platform's data folder.
+fn library_root(dir: Option<PathBuf>) -> Result<PathBuf> {
+    match dir {
+        // An empty value is most likely a variable set by mistake (`GATI_LIBRARY=`), and as a
+        // relative path it would mean the working folder, which is never meant.
+        Some(dir) if dir.as_os_str().is_empty() => bail!(
+            "the library folder is empty text: set {} (or --library) to a folder, or unset it",
+            library::LIBRARY_ENV
+        ),
+        Some(dir) => Ok(dir),
         None => library::default_location()
-            .context("no data folder is known for this user; pass --library DIR")?,
-    };
-    Ok(Library::open(&root)?)
+            .context("no data folder is known for this user; pass --library DIR"),
+    }
+}
+
+/// The library, for the commands that only read it: a missing folder holds no pack, and reading
+/// must not create it.
+fn library(dir: Option<PathBuf>) -> Result<Library> {
+    Ok(Library::open(&library_root(dir)?)?)
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let out = &mut io::stdout().lock();
     match cli.command {
-        Command::Validate { dir, json } => validate(&dir, json),
-        Command::Pack(PackCommand::Build { dir, output }) => build(&dir, &output),
+        Command::Validate { dir, json } => validate(out, &dir, json),
+        Command::Pack(PackCommand::Build { dir, output }) => build(out, &dir, &output),
         Command::Pack(PackCommand::Inspect { file, json }) => {
             let pack = PackFile::open(&file, today())?;
             if json {
-                output::print_json(&serde_json::json!({
-                    "manifest": pack.manifest,
-                    "kinds": pack.kind_counts(),
-                    "attachments": pack.attachment_count(),
-                }));
+                output::print_json(
+                    out,
+                    &serde_json::json!({
+                        "manifest": pack.manifest,
+                        "kinds": pack.kind_counts(),
+                        "attachments": pack.attachment_count(),
+                    }),
+                )?;
             } else {
-                output::print_inspect(&pack);
+                output::print_inspect(out, &pack)?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Install { file } => {
-            let lib = library(cli.library)?;
+            let lib = Library::create(&library_root(cli.library)?)?;
             let meta = lib.install(&file, today(), &mut progress_printer())?;
-            eprintln!();
-            println!(
+            // Ends the line that the progress was written on.
+            output::note("");
+            writeln!(
+                out,
                 "Installed {} {} ({} entries) into {}",
-                meta.title,
-                meta.version,
+                escaped(&meta.title),
+                escaped(&meta.version),
                 meta.entry_count,
-                lib.root().display()
-            );
+                output::path(lib.root())
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search(args) => {
@@ -176,14 +237,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let request = search_request(args);
             let results = catalogue.search(&request)?;
             if json {
-                output::print_json(&results);
+                output::print_json(out, &results)?;
             } else {
-                output::print_results(
-                    &request,
-                    &results,
-                    catalogue.taxonomy(),
-                    std::io::stdout().is_terminal(),
-                );
+                let color = io::stdout().is_terminal();
+                output::print_results(out, &request, &results, catalogue.taxonomy(), color)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -191,18 +248,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let catalogue = library(cli.library)?.catalogue()?;
             let entry = catalogue.entry(&id)?;
             if json {
-                output::print_json(&entry);
+                output::print_json(out, &entry)?;
             } else {
-                output::print_entry(&entry, catalogue.taxonomy());
+                output::print_entry(out, &entry, catalogue.taxonomy())?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats { json } => {
             let stats = library(cli.library)?.catalogue()?.stats()?;
             if json {
-                output::print_json(&stats);
+                output::print_json(out, &stats)?;
             } else {
-                output::print_stats(&stats);
+                output::print_stats(out, &stats)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -210,56 +267,66 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let date = before.unwrap_or_else(today);
             let due = library(cli.library)?.catalogue()?.due_for_review(date)?;
             if due.is_empty() {
-                println!("No entry is due for review before {date}.");
+                writeln!(out, "No entry is due for review before {date}.")?;
             }
             for (id, title, review_by, owner) in due {
-                println!("{review_by}  {title}  ({id}, owner: {owner})");
+                writeln!(
+                    out,
+                    "{}  {}  ({}, owner: {})",
+                    escaped(&review_by),
+                    escaped(&title),
+                    escaped(&id),
+                    escaped(&owner)
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Reindex => {
             let mut catalogue = library(cli.library)?.catalogue()?;
-            eprintln!("Rebuilding the search index…");
+            output::note("Rebuilding the search index…");
             catalogue.reindex()?;
-            println!(
+            writeln!(
+                out,
                 "Rebuilt the search index of {} ({} entries).",
-                catalogue.meta().title,
+                escaped(&catalogue.meta().title),
                 catalogue.meta().entry_count
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 fn search_request(args: SearchArgs) -> SearchRequest {
-    let mut filters = Filters::default();
-    for (family, codes) in [
-        (Family::Need, args.needs),
-        (Family::Area, args.areas),
-        (Family::Level, args.levels),
-        (Family::Step, args.steps),
-        (Family::Phase, args.phases),
-        (Family::Audience, args.audiences),
-        (Family::Kind, args.kinds),
-        (Family::WaitingFor, args.waiting_for),
-    ] {
-        *filters.get_mut(family) = codes;
-    }
     SearchRequest {
         query: args.query.join(" "),
-        filters,
+        filters: Filters {
+            needs: args.needs,
+            areas: args.areas,
+            levels: args.levels,
+            steps: args.steps,
+            phases: args.phases,
+            audiences: args.audiences,
+            kinds: args.kinds,
+            waiting_for: args.waiting_for,
+        },
         limit: args.limit,
         offset: args.offset,
     }
 }
 
-fn validate(dir: &Path, json: bool) -> Result<ExitCode> {
+fn validate(out: &mut impl Write, dir: &Path, json: bool) -> Result<ExitCode> {
     let sources = source::load(dir, today())?;
-    if json {
-        output::print_json(&sources.report);
+    let printed = if json {
+        output::print_json(out, &sources.report)
     } else {
-        output::print_report(&sources.report, sources.entries.len());
-    }
+        output::print_report(
+            out,
+            &mut io::stderr().lock(),
+            &sources.report,
+            sources.entries.len(),
+        )
+    };
+    unless_broken_pipe(printed)?;
     Ok(if sources.report.has_errors() {
         ExitCode::FAILURE
     } else {
@@ -267,30 +334,36 @@ fn validate(dir: &Path, json: bool) -> Result<ExitCode> {
     })
 }
 
-fn build(dir: &Path, out: &Path) -> Result<ExitCode> {
+fn build(out: &mut impl Write, dir: &Path, file: &Path) -> Result<ExitCode> {
     let sources = source::load(dir, today())?;
+    let err = &mut io::stderr().lock();
     if sources.report.has_errors() {
-        output::print_report(&sources.report, sources.entries.len());
+        unless_broken_pipe(output::print_report(
+            out,
+            err,
+            &sources.report,
+            sources.entries.len(),
+        ))?;
         bail!("the pack was not built: fix the errors above first");
     }
-    for warning in sources.report.warnings() {
-        eprintln!("{warning}");
-    }
-    let manifest = pack::build(&sources, out, Utc::now())?;
-    println!(
+    // The pack is built whether or not anyone reads its warnings.
+    let _ = output::print_warnings(err, &sources.report);
+    let manifest = pack::build(&sources, file, Utc::now())?;
+    writeln!(
+        out,
         "Built {} ({} {}, {} entries, content {})",
-        out.display(),
-        manifest.info.title,
-        manifest.info.version,
+        output::path(file),
+        escaped(&manifest.info.title),
+        escaped(&manifest.info.version),
         manifest.entry_count,
-        &manifest.content_hash[..12]
-    );
+        output::short_hash(&manifest.content_hash)
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints install progress on one updating line on a terminal, one line per stage otherwise.
 fn progress_printer() -> impl FnMut(Progress) {
-    let tty = std::io::stderr().is_terminal();
+    let tty = io::stderr().is_terminal();
     let mut last_stage = String::new();
     move |p| {
         let (stage, count) = match p {
@@ -305,10 +378,12 @@ fn progress_printer() -> impl FnMut(Progress) {
             Progress::CleaningUp => ("Cleaning up", None),
         };
         let count = count.map(|(d, t)| format!(" {d}/{t}")).unwrap_or_default();
+        // Progress is for a person watching: the install goes on whether or not it is read.
+        let mut err = io::stderr().lock();
         if tty {
-            eprint!("\r\x1b[2K{stage}…{count}");
+            let _ = write!(err, "\r\x1b[2K{stage}…{count}");
         } else if stage != last_stage {
-            eprintln!("{stage}…");
+            let _ = writeln!(err, "{stage}…");
         }
         last_stage = stage.to_string();
     }

@@ -1,135 +1,249 @@
 //! How the command prints for people (and, with --json, for programs).
+//!
+//! Every value that comes from outside the command (a pack, a query, an argument, a path, a
+//! message of the core) is printed through [`escaped`], so that no control character of it reaches
+//! the terminal as it is. The only escapes written raw are the bold codes added here.
+//!
+//! The printing functions return the first write error, so that a reader that has gone away
+//! (`gati search … | head -1`) ends the command instead of being written to in vain.
 
-use gati_core::diagnostics::Report;
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::path::Path;
+
+use gati_core::diagnostics::{Diagnostic, Report};
 use gati_core::entry::{ContactKind, Entry};
 use gati_core::library::Stats;
 use gati_core::pack::PackFile;
+use gati_core::printable::{echo, escaped};
 use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::taxonomy::{Family, Taxonomy};
 
-pub fn print_json(value: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("output serialises")
-    );
+/// The most errors, and separately the most warnings, that a report lists for a person: past a
+/// hundred the list only buries the first ones, which are the ones to fix first. `gati validate
+/// --json` lists them all.
+const MAX_LISTED: usize = 100;
+
+/// The most characters of one line of an error message printed: a message may repeat a value of
+/// any length, and a line too long to read hides the rest of the message.
+const MAX_LINE_CHARS: usize = 400;
+
+/// The most lines of one error message printed, since one message may carry a whole report.
+const MAX_LINES: usize = 50;
+
+pub fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
 }
 
-pub fn print_report(report: &Report, entries: usize) {
+/// Writes a line for the person watching to standard error, such as how an install is going.
+/// Such lines do not change what the command does or its result, so a standard error that cannot
+/// be written to does not stop the work.
+pub fn note(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Prints a message made of lines (the core's messages may have intended line breaks), the first
+/// after `prefix`: each line escaped and cut after [`MAX_LINE_CHARS`] characters, and at most
+/// [`MAX_LINES`] lines.
+pub fn print_message(err: &mut impl Write, prefix: &str, message: &str) -> io::Result<()> {
+    let lines: Vec<&str> = message.lines().collect();
+    // An empty message still gets its prefix, so that the failure is not silent.
+    let first = lines.first().copied().unwrap_or_default();
+    writeln!(err, "{prefix}{}", cut(first))?;
+    for line in lines.iter().take(MAX_LINES).skip(1) {
+        writeln!(err, "{}", cut(line))?;
+    }
+    if lines.len() > MAX_LINES {
+        writeln!(err, "… and {} more lines", lines.len() - MAX_LINES)?;
+    }
+    Ok(())
+}
+
+/// One line of a message, escaped, and cut after [`MAX_LINE_CHARS`] characters.
+fn cut(line: &str) -> Cow<'_, str> {
+    let chars = line.chars().count();
+    if chars <= MAX_LINE_CHARS {
+        return escaped(line);
+    }
+    let kept: String = line.chars().take(MAX_LINE_CHARS).collect();
+    Cow::Owned(format!("{}… ({chars} characters)", escaped(&kept)))
+}
+
+/// A path, escaped: a file name may hold control characters too.
+pub fn path(path: &Path) -> String {
+    escaped(&path.display().to_string()).into_owned()
+}
+
+/// The first twelve characters of a content hash, enough to tell packs apart. Cut by characters,
+/// since a damaged database could hold anything there.
+pub fn short_hash(hash: &str) -> String {
+    let cut: String = hash.chars().take(12).collect();
+    escaped(&cut).into_owned()
+}
+
+const WARNINGS: &str = "Warnings (these do not block a build):";
+
+/// Prints the errors and warnings of `report` on `err` and the counts on `out`.
+pub fn print_report(
+    out: &mut impl Write,
+    err: &mut impl Write,
+    report: &Report,
+    entries: usize,
+) -> io::Result<()> {
     let errors: Vec<_> = report.errors().collect();
     let warnings: Vec<_> = report.warnings().collect();
-    if !errors.is_empty() {
-        eprintln!("Errors:");
-        for d in &errors {
-            eprintln!("  {d}");
-        }
-    }
-    if !warnings.is_empty() {
-        eprintln!("Warnings (these do not block a build):");
-        for d in &warnings {
-            eprintln!("  {d}");
-        }
-    }
-    println!(
+    print_diagnostics(err, "Errors:", &errors, "errors")?;
+    print_diagnostics(err, WARNINGS, &warnings, "warnings")?;
+    writeln!(
+        out,
         "{entries} entries checked: {} error(s), {} warning(s).",
         errors.len(),
         warnings.len()
-    );
+    )
 }
 
-pub fn print_inspect(pack: &PackFile) {
+fn print_diagnostics(
+    err: &mut impl Write,
+    heading: &str,
+    list: &[&Diagnostic],
+    what: &str,
+) -> io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(err, "{heading}")?;
+    for d in list.iter().take(MAX_LISTED) {
+        writeln!(err, "  {}", escaped(&d.to_string()))?;
+    }
+    if list.len() > MAX_LISTED {
+        writeln!(
+            err,
+            "  … and {} more {what} (`gati validate --json` lists them all)",
+            list.len() - MAX_LISTED
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints the warnings of a report that has no errors, as `pack build` does for the pack it builds.
+pub fn print_warnings(err: &mut impl Write, report: &Report) -> io::Result<()> {
+    let warnings: Vec<_> = report.warnings().collect();
+    print_diagnostics(err, WARNINGS, &warnings, "warnings")
+}
+
+pub fn print_inspect(out: &mut impl Write, pack: &PackFile) -> io::Result<()> {
     let m = &pack.manifest;
-    println!("{}", m.info.title);
-    println!("  pack id:        {}", m.info.id);
-    println!("  publisher:      {}", m.info.publisher);
-    println!("  version:        {}", m.info.version);
-    println!(
+    writeln!(out, "{}", escaped(&m.info.title))?;
+    writeln!(out, "  pack id:        {}", escaped(&m.info.id))?;
+    writeln!(out, "  publisher:      {}", escaped(&m.info.publisher))?;
+    writeln!(out, "  version:        {}", escaped(&m.info.version))?;
+    writeln!(
+        out,
         "  created:        {}",
         m.created.format("%Y-%m-%d %H:%M UTC")
-    );
-    println!("  schema version: {}", m.schema_version);
-    println!("  content hash:   {}", m.content_hash);
-    println!("  entries:        {}", m.entry_count);
+    )?;
+    writeln!(out, "  schema version: {}", m.schema_version)?;
+    writeln!(out, "  content hash:   {}", escaped(&m.content_hash))?;
+    writeln!(out, "  entries:        {}", m.entry_count)?;
     for (kind, count) in pack.kind_counts() {
-        println!("    {kind:<10} {count}");
+        writeln!(out, "    {:<10} {count}", escaped(&kind))?;
     }
-    println!("  attachments:    {}", pack.attachment_count());
+    writeln!(out, "  attachments:    {}", pack.attachment_count())
 }
 
 pub fn print_results(
+    out: &mut impl Write,
     request: &SearchRequest,
     results: &SearchResults,
     taxonomy: &Taxonomy,
     color: bool,
-) {
+) -> io::Result<()> {
     let (bold, plain) = if color {
         ("\x1b[1m", "\x1b[0m")
     } else {
         ("", "")
     };
-    let what = if request.query.trim().is_empty() {
+    let query = request.query.trim();
+    let what = if query.is_empty() {
         "entries".to_string()
     } else {
-        format!("results for \"{}\"", request.query.trim())
+        format!("results for \"{}\"", echo(query))
     };
     if results.total == 0 {
-        match &results.suggestion {
-            Some(s) => println!("No {what}. Did you mean \"{s}\"?"),
-            None => println!("No {what}. Try fewer words, or remove a filter."),
-        }
-        return;
+        return match &results.suggestion {
+            Some(s) => writeln!(out, "No {what}. Did you mean \"{}\"?", echo(s)),
+            None => writeln!(out, "No {what}. Try fewer words, or remove a filter."),
+        };
     }
-    let first = request.offset + 1;
-    let last = request.offset + results.hits.len();
-    println!("{} {what} (showing {first}-{last})\n", results.total);
+    if results.hits.is_empty() {
+        return writeln!(
+            out,
+            "{} {what}, none after the first {}: try a smaller --offset.",
+            results.total, request.offset
+        );
+    }
+    // The offset is capped by the arguments, but a page number must not overflow whatever it is.
+    let first = request.offset.saturating_add(1);
+    let last = request.offset.saturating_add(results.hits.len());
+    writeln!(out, "{} {what} (showing {first}-{last})\n", results.total)?;
     for (n, hit) in results.hits.iter().enumerate() {
         let e = &hit.entry;
-        println!(
+        writeln!(
+            out,
             "{:>3}. {bold}{}{plain}  [{} · {}]  {}",
-            first + n,
-            e.title,
-            e.kind,
-            taxonomy.labels(Family::Level, &e.levels),
-            e.id
-        );
-        println!("     {}", taxonomy.labels(Family::Need, &e.needs));
+            first.saturating_add(n),
+            escaped(&e.title),
+            escaped(&e.kind),
+            escaped(&taxonomy.labels(Family::Level, &e.levels)),
+            escaped(&e.id)
+        )?;
+        writeln!(
+            out,
+            "     {}",
+            escaped(&taxonomy.labels(Family::Need, &e.needs))
+        )?;
         let snippet: String = if hit.snippet.is_empty() {
-            e.summary.clone()
+            escaped(&e.summary).into_owned()
         } else {
             hit.snippet
                 .iter()
                 .map(|f| {
                     if f.highlighted {
-                        format!("{bold}{}{plain}", f.text)
+                        format!("{bold}{}{plain}", escaped(&f.text))
                     } else {
-                        f.text.clone()
+                        escaped(&f.text).into_owned()
                     }
                 })
                 .collect()
         };
-        println!("     {snippet}\n");
+        writeln!(out, "     {snippet}\n")?;
     }
+    Ok(())
 }
 
-pub fn print_entry(e: &Entry, taxonomy: &Taxonomy) {
-    println!("{}\n", e.title);
-    println!("{}\n", e.summary);
+pub fn print_entry(out: &mut impl Write, e: &Entry, taxonomy: &Taxonomy) -> io::Result<()> {
+    writeln!(out, "{}\n", escaped(&e.title))?;
+    writeln!(out, "{}\n", escaped(&e.summary))?;
     for family in Family::ALL {
         let codes = e.codes(family);
         if !codes.is_empty() {
-            println!(
+            writeln!(
+                out,
                 "{:<12} {}",
                 format!("{}:", family.plural()),
-                taxonomy.labels(family, codes)
-            );
+                escaped(&taxonomy.labels(family, codes))
+            )?;
         }
     }
-    println!(
+    writeln!(
+        out,
         "{:<12} {} (review by {})",
         "reviewed:", e.last_reviewed, e.review_by
-    );
-    println!("{:<12} {}", "owner:", e.owner);
+    )?;
+    writeln!(out, "{:<12} {}", "owner:", escaped(&e.owner))?;
     if let Some(service) = &e.service {
-        println!();
+        writeln!(out)?;
         for (label, value) in [
             ("organisation", &service.organisation),
             ("area served", &service.area_served),
@@ -138,7 +252,7 @@ pub fn print_entry(e: &Entry, taxonomy: &Taxonomy) {
             ("opening", &service.opening_times),
         ] {
             if let Some(v) = value {
-                println!("{:<12} {v}", format!("{label}:"));
+                writeln!(out, "{:<12} {}", format!("{label}:"), escaped(v))?;
             }
         }
         for c in &service.contacts {
@@ -152,39 +266,63 @@ pub fn print_entry(e: &Entry, taxonomy: &Taxonomy) {
             let label = c
                 .label
                 .as_deref()
-                .map(|l| format!(" ({l})"))
+                .map(|l| format!(" ({})", escaped(l)))
                 .unwrap_or_default();
-            println!("{:<12} {}{label}", format!("{kind}:"), c.value);
+            writeln!(
+                out,
+                "{:<12} {}{label}",
+                format!("{kind}:"),
+                escaped(&c.value)
+            )?;
         }
     }
-    println!("\n{}", e.body.trim());
+    // The body is Markdown of many lines: each line is escaped on its own so that its line
+    // breaks stay line breaks.
+    writeln!(out)?;
+    for line in e.body.trim().lines() {
+        writeln!(out, "{}", escaped(line))?;
+    }
     if !e.attachments.is_empty() {
-        println!("\nAttachments:");
+        writeln!(out, "\nAttachments:")?;
         for a in &e.attachments {
-            println!("  {} ({} bytes)", a.name, a.size);
+            writeln!(out, "  {} ({} bytes)", escaped(&a.name), a.size)?;
         }
     }
     if !e.related.is_empty() {
-        println!("\nRelated: {}", e.related.join(", "));
+        writeln!(out, "\nRelated: {}", escaped(&e.related.join(", ")))?;
     }
     if !e.sources.is_empty() {
-        println!("Sources: {}", e.sources.join("; "));
+        writeln!(out, "Sources: {}", escaped(&e.sources.join("; ")))?;
     }
+    Ok(())
 }
 
-pub fn print_stats(stats: &Stats) {
+pub fn print_stats(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
     let m = &stats.meta;
-    println!("{} {} by {}", m.title, m.version, m.publisher);
-    println!("  created {}, installed {}", m.created, m.installed);
-    println!(
+    writeln!(
+        out,
+        "{} {} by {}",
+        escaped(&m.title),
+        escaped(&m.version),
+        escaped(&m.publisher)
+    )?;
+    writeln!(
+        out,
+        "  created {}, installed {}",
+        escaped(&m.created),
+        escaped(&m.installed)
+    )?;
+    writeln!(
+        out,
         "  {} entries, content {}",
         m.entry_count,
-        &m.content_hash[..12.min(m.content_hash.len())]
-    );
+        short_hash(&m.content_hash)
+    )?;
     for (family, counts) in &stats.counts {
-        println!("\n{family}:");
+        writeln!(out, "\n{}:", escaped(family))?;
         for (code, count) in counts {
-            println!("  {code:<28} {count:>6}");
+            writeln!(out, "  {:<28} {count:>6}", escaped(code))?;
         }
     }
+    Ok(())
 }
