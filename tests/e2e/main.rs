@@ -15,6 +15,15 @@ fn library() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// How many entries the bundled pack holds, read from its manifest, so that the journeys follow
+/// the content as it grows.
+fn bundled_entries() -> String {
+    let pack = repo_root().join("src-tauri/resources/gati.gatipack");
+    let records = gati_core::pack::read_raw_records(&pack).unwrap();
+    let manifest: gati_core::pack::Manifest = serde_json::from_slice(&records[0].1).unwrap();
+    manifest.entry_count.to_string()
+}
+
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
 async fn search_as_you_type_with_a_typo_and_come_back_to_the_same_results() {
@@ -426,6 +435,12 @@ async fn the_shortlist_adds_reorders_removes_and_prints() {
         app.js(order).await,
         serde_json::json!(["visual-timetables-now-and-next", "precision-teaching"])
     );
+    // Keyboard focus stays in the list, on the item that took the removed one's place.
+    app.until(
+        "focus on the next item",
+        "document.activeElement?.id === 'remove-visual-timetables-now-and-next'",
+    )
+    .await;
     assert!(app.text("nav a[href='#/shortlist']").await.contains("(2)"));
     app.screenshot("shortlist").await;
     app.assert_accessible("shortlist").await;
@@ -462,7 +477,7 @@ async fn reading_comfort_is_kept_after_a_restart() {
     app.click("input[name=font][value=dyslexic]").await;
     app.js("const r = document.getElementById('text-size'); r.value = '150'; r.dispatchEvent(new Event('input', {bubbles: true})); r.dispatchEvent(new Event('change', {bubbles: true}))").await;
     app.until("the settings to apply", "document.documentElement.dataset.theme === 'cream' && document.documentElement.style.getPropertyValue('--text-size') === '150%'").await;
-    assert!(app.text("#pack-facts").await.contains("271"));
+    assert!(app.text("#pack-facts").await.contains(&bundled_entries()));
     app.screenshot("settings").await;
     app.assert_accessible("settings").await;
     app.stop().await;
@@ -517,7 +532,7 @@ async fn a_broken_pack_is_refused_and_the_old_one_stays() {
         message.contains("not installed") && message.contains("broken.gatipack"),
         "{message}"
     );
-    assert!(app.text("#pack-facts").await.contains("271"));
+    assert!(app.text("#pack-facts").await.contains(&bundled_entries()));
     app.screenshot("settings-bad-pack").await;
     app.assert_accessible("settings after a bad pack").await;
 
@@ -528,5 +543,27 @@ async fn a_broken_pack_is_refused_and_the_old_one_stays() {
         "document.querySelectorAll('[data-result]').length > 0",
     )
     .await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn a_library_that_cannot_be_used_is_a_problem_screen_not_a_crash() {
+    let dir = library();
+    // A file where the library folder should be: nothing can be created inside it.
+    let blocked = dir.path().join("library");
+    std::fs::write(&blocked, b"a file, not a folder").unwrap();
+    let app = App::start(&blocked).await;
+    app.until(
+        "the problem screen",
+        "document.querySelector('main h1')?.textContent.includes('cannot use its library folder')",
+    )
+    .await;
+    let what = app.text("main [role=alert]").await;
+    assert!(what.contains(&blocked.display().to_string()), "{what}");
+    let advice = app.text("main").await;
+    assert!(advice.contains("GATI_LIBRARY"), "{advice}");
+    app.screenshot("problem-library").await;
+    app.assert_accessible("the problem screen").await;
     app.stop().await;
 }

@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod entry;
 pub mod error;
 mod files;
+mod html_attachment;
 pub mod library;
 pub mod markdown;
 pub mod pack;

@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostics::{Location, Report};
 use crate::entry::{Entry, MAX_ATTACHMENT_BYTES, MAX_ENTRIES, MAX_ENTRY_LINE_BYTES};
 use crate::error::{AtPath, Error, Result};
+use crate::html_attachment;
 use crate::printable::echo;
 use crate::source::{PackInfo, Sources};
 use crate::taxonomy::Taxonomy;
@@ -253,10 +254,7 @@ impl PackFile {
             .attachments
             .get(sha256)
             .ok_or_else(|| bad(format!("no attachment {sha256}")))?;
-        let mut file = File::open(&self.path).at(&self.path)?;
-        file.seek(SeekFrom::Start(offset)).at(&self.path)?;
-        let mut bytes = vec![0u8; len as usize];
-        file.read_exact(&mut bytes).at(&self.path)?;
+        let bytes = read_span(&self.path, offset, len)?;
         if hex::encode(Sha256::digest(&bytes)) != sha256 {
             return Err(bad("the file changed while it was being installed".into()));
         }
@@ -278,6 +276,15 @@ impl PackFile {
 }
 
 type Container = RecordReader<BufReader<File>>;
+
+/// `len` bytes of the file at `offset`: a record whose place and size were checked as it streamed.
+fn read_span(path: &Path, offset: u64, len: u64) -> Result<Vec<u8>> {
+    let mut file = File::open(path).at(path)?;
+    file.seek(SeekFrom::Start(offset)).at(path)?;
+    let mut bytes = vec![0u8; len as usize];
+    file.read_exact(&mut bytes).at(path)?;
+    Ok(bytes)
+}
 
 fn bad(path: &Path, reason: impl Into<String>) -> Error {
     Error::bad_pack(path, reason)
@@ -519,6 +526,8 @@ fn check_content(
     }
     let mut report = Report::default();
     validate::check_entries(entries, taxonomy, today, &PackLines(path), &mut report);
+    // Each HTML attachment is read and checked once, however many entries carry it.
+    let mut html_checked: HashMap<String, Vec<String>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         for (n, a) in e.attachments.iter().enumerate() {
             let here = || PackLines(path).locate(i, "attachments", Some(n));
@@ -539,6 +548,27 @@ fn check_content(
                         echo(&a.media_type)
                     ),
                 );
+            } else if a.media_type == "text/html" {
+                let problems = match html_checked.get(&a.sha256) {
+                    Some(problems) => problems,
+                    None => {
+                        let (offset, len) = records.attachments[&a.sha256];
+                        let bytes = read_span(path, offset, len)?;
+                        let text = String::from_utf8_lossy(&bytes);
+                        html_checked.insert(a.sha256.clone(), html_attachment::problems(&text));
+                        &html_checked[&a.sha256]
+                    }
+                };
+                if !problems.is_empty() {
+                    report.error(
+                        here(),
+                        format!(
+                            "attachment `{}` is HTML that could run or load something: {}",
+                            echo(&a.name),
+                            problems.join("; ")
+                        ),
+                    );
+                }
             }
         }
     }

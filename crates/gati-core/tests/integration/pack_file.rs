@@ -448,18 +448,18 @@ fn an_over_long_entry_is_refused_while_streaming() {
     assert!(message.contains("line 1 is longer than"), "{message}");
 }
 
-#[test]
-fn an_attachment_must_hold_the_type_its_name_says() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut records = read_records(&good_pack(dir.path()));
+/// The pack with its one attachment's bytes replaced, and the entries that carry it updated to
+/// the new hash and size: only the attachment rules can refuse it.
+fn with_attachment_bytes(
+    mut records: Vec<(String, Vec<u8>)>,
+    bytes: Vec<u8>,
+) -> Vec<(String, Vec<u8>)> {
     let name = records
         .iter()
         .find(|(n, _)| n.starts_with("attachments/"))
         .unwrap()
         .0
         .clone();
-    // Not UTF-8, so not the HTML the entry declares.
-    let bytes = b"MZ\x90\x00\xff\xfe executable".to_vec();
     let (size, sha) = (bytes.len(), hex_sha(&bytes));
     let old_sha = name.trim_start_matches("attachments/").to_string();
     forge(&mut records, &name, bytes, |_| {});
@@ -473,8 +473,32 @@ fn an_attachment_must_hold_the_type_its_name_says() {
         }
     }
     forge(&mut records, "entries.jsonl", jsonl(&all), |_| {});
-    let message = first_problem(dir.path(), &records);
+    records
+}
+
+#[test]
+fn an_attachment_must_hold_the_type_its_name_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = read_records(&good_pack(dir.path()));
+    // Not UTF-8, so not the HTML the entry declares.
+    let forged = with_attachment_bytes(records, b"MZ\x90\x00\xff\xfe executable".to_vec());
+    let message = first_problem(dir.path(), &forged);
     assert!(message.contains("does not hold the text/html"), "{message}");
+}
+
+#[test]
+fn an_html_attachment_that_could_run_or_load_something_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = read_records(&good_pack(dir.path()));
+    let html = b"<html><body><h1>Checklist</h1><img src=\"https://tracker.example/p.gif\">\
+                 <script>fetch('https://x.example')</script></body></html>";
+    let forged = with_attachment_bytes(records, html.to_vec());
+    let message = first_problem(dir.path(), &forged);
+    assert!(message.contains("could run or load something"), "{message}");
+    assert!(
+        message.contains("`<script>`") && message.contains("`<img>`"),
+        "{message}"
+    );
 }
 
 #[test]
