@@ -1,5 +1,5 @@
 //! Strategies shared by the property tests of the crate's text paths. Each property runs
-//! proptest's default 256 cases; `PROPTEST_CASES=20000 cargo test --release -p gati-core prop`
+//! proptest's default 256 cases; `PROPTEST_CASES=20000 cargo test --release -p gati-core properties`
 //! runs a longer search on demand.
 
 use proptest::prelude::*;
