@@ -43,7 +43,10 @@ if [[ ! -f ui/node_modules/.package-lock.json || ui/package-lock.json -nt ui/nod
   npm ci --prefix ui --no-audit --no-fund
 fi
 
-if [[ "${1:-}" == "--for-tests" ]] && ! command -v tauri-driver >/dev/null; then
-  echo "== installing tauri-driver"
-  cargo install tauri-driver --locked --version '^2'
+# tauri-driver at the version the end-to-end tests were written against; `cargo install` skips
+# the build when that version is already installed.
+TAURI_DRIVER_VERSION=2.1.0
+if [[ "${1:-}" == "--for-tests" ]] && ! grep -qs "tauri-driver $TAURI_DRIVER_VERSION " "${CARGO_HOME:-$HOME/.cargo}/.crates.toml"; then
+  echo "== installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --locked --version "=$TAURI_DRIVER_VERSION"
 fi

@@ -69,10 +69,21 @@ async fn main() {
     let app = App::start(library.path()).await;
     let mut latencies = Vec::new();
     let mut stuck = Vec::new();
-    for q in &queries {
-        let (times, lost) = type_query(&app, q).await;
-        latencies.extend(times);
-        stuck.extend(lost);
+    // `GATI_BENCH_PASSES=3` types every query three times and reads the memory after each pass,
+    // to tell growth that levels off (caches, a garbage-collected heap) from a leak.
+    let passes: usize = std::env::var("GATI_BENCH_PASSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut after_pass = Vec::new();
+    for _ in 0..passes {
+        for q in &queries {
+            let (times, lost) = type_query(&app, q).await;
+            latencies.extend(times);
+            stuck.extend(lost);
+        }
+        tokio::time::sleep(settle).await;
+        after_pass.push(memory(app_pid()));
     }
     latencies.sort_by(f64::total_cmp);
     let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
@@ -88,16 +99,17 @@ async fn main() {
         "| keystrokes whose results never came (5 s) | {} |",
         stuck.len()
     );
-    tokio::time::sleep(settle).await;
-    let after_typing = memory(app_pid());
     println!(
         "| idle memory, PSS of all the app's processes, at rest after a start | {} |",
         at_rest.expect("the app started").describe()
     );
-    println!(
-        "| idle memory, PSS of all the app's processes, after the typing | {} |",
-        after_typing.describe()
-    );
+    for (n, memory) in after_pass.iter().enumerate() {
+        println!(
+            "| idle memory, PSS of all the app's processes, after typing pass {} of {passes} | {} |",
+            n + 1,
+            memory.describe()
+        );
+    }
     app.stop().await;
     for s in stuck {
         println!("\nNever came: {s}");

@@ -46,25 +46,24 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
-    #[error("{}: {source}", path.display())]
+    // The cause is part of the message and deliberately not a `source`: a front end that prints
+    // an error with its chain of causes would otherwise say it twice.
+    #[error("{}: {cause}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
-    #[error("{}: database error: {source}", path.display())]
+    #[error("{}: database error: {cause}", path.display())]
     Sqlite {
         path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
 
-    #[error("{}: search index error: {source}", path.display())]
+    #[error("{}: search index error: {cause}", path.display())]
     Index {
         path: PathBuf,
-        #[source]
-        source: tantivy::TantivyError,
+        cause: tantivy::TantivyError,
     },
 
     #[error("{}: {message}", path.display())]
@@ -104,27 +103,27 @@ pub(crate) trait AtPath<T> {
 
 impl<T> AtPath<T> for std::result::Result<T, std::io::Error> {
     fn at(self, path: &std::path::Path) -> Result<T> {
-        self.map_err(|source| Error::Io {
+        self.map_err(|cause| Error::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
     }
 }
 
 impl<T> AtPath<T> for std::result::Result<T, rusqlite::Error> {
     fn at(self, path: &std::path::Path) -> Result<T> {
-        self.map_err(|source| Error::Sqlite {
+        self.map_err(|cause| Error::Sqlite {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
     }
 }
 
 impl<T> AtPath<T> for std::result::Result<T, tantivy::TantivyError> {
     fn at(self, path: &std::path::Path) -> Result<T> {
-        self.map_err(|source| Error::Index {
+        self.map_err(|cause| Error::Index {
             path: path.to_path_buf(),
-            source,
+            cause,
         })
     }
 }

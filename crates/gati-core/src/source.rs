@@ -286,9 +286,24 @@ struct FileContext<'a> {
     taxonomy: Option<&'a Taxonomy>,
 }
 
-/// Splits `+++` front matter from the body. Returns the front matter, the line it starts on, the
-/// body and the line the body starts on.
-fn split_front_matter(text: &str) -> Option<(&str, usize, &str, usize)> {
+/// An entry file split at its `+++` lines, with the file line each part starts on.
+#[derive(Clone, Copy)]
+struct EntryText<'a> {
+    front: &'a str,
+    front_line: usize,
+    body: &'a str,
+    body_line: usize,
+}
+
+impl EntryText<'_> {
+    /// The file line of a position in the front matter, which TOML counts from its own start.
+    fn line(&self, span: Range<usize>) -> usize {
+        self.front_line - 1 + line_of(self.front, span.start)
+    }
+}
+
+/// Splits `+++` front matter from the body.
+fn split_front_matter(text: &str) -> Option<EntryText<'_>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
         .strip_prefix("+++\n")
@@ -297,9 +312,13 @@ fn split_front_matter(text: &str) -> Option<(&str, usize, &str, usize)> {
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "+++" {
             let front = &rest[..offset];
-            let body = &rest[offset + line.len()..];
             let fm_lines = front.matches('\n').count();
-            return Some((front, 2, body, 2 + fm_lines + 1));
+            return Some(EntryText {
+                front,
+                front_line: 2,
+                body: &rest[offset + line.len()..],
+                body_line: 2 + fm_lines + 1,
+            });
         }
         offset += line.len();
     }
@@ -308,179 +327,223 @@ fn split_front_matter(text: &str) -> Option<(&str, usize, &str, usize)> {
 
 type ParsedEntry = (Entry, EntrySpans, Vec<(String, PathBuf)>);
 
+/// Reads one entry file: its shape, its TOML, then its fields. Problems go into `report`, and each
+/// step that cannot go on without the one before stops there.
 fn parse_entry(ctx: &FileContext, text: &str, report: &mut Report) -> Option<ParsedEntry> {
-    let path = ctx.path;
-    let Some((front, fm_line, body, body_line)) = split_front_matter(text) else {
+    let Some(text) = split_front_matter(text) else {
         report.error(
-            location(path, Some(1), None),
+            location(ctx.path, Some(1), None),
             "an entry starts with a `+++` line, then TOML front matter, then a closing `+++` line",
         );
         return None;
     };
-    let raw: RawEntry = match toml::from_str(front) {
-        Ok(raw) => raw,
+    let raw = parse_front_matter(ctx.path, text, report)?;
+    EntryReader::new(ctx, text, report).read(raw)
+}
+
+/// Parses the front matter as TOML. A syntax error, an unknown field or a value of the wrong type
+/// is reported at its line in the file.
+fn parse_front_matter(path: &Path, text: EntryText, report: &mut Report) -> Option<RawEntry> {
+    match toml::from_str(text.front) {
+        Ok(raw) => Some(raw),
         Err(e) => {
             report.error(
-                toml_error_location(path, front, fm_line - 1, &e),
+                toml_error_location(path, text.front, text.front_line - 1, &e),
                 e.message().trim().to_string(),
             );
-            return None;
+            None
         }
-    };
-    let mut spans = EntrySpans {
-        file: path.to_path_buf(),
-        front_matter_line: 1,
-        body_line,
-        fields: HashMap::new(),
-        items: HashMap::new(),
-    };
-    let line = |span: Range<usize>| fm_line - 1 + line_of(front, span.start);
+    }
+}
 
-    // Missing text fields are left empty here and reported once, by the content rules.
-    let mut text_field = |name: &'static str, value: Option<Spanned<String>>| -> String {
-        value.map_or_else(String::new, |v| {
-            spans.fields.insert(name, line(v.span()));
-            v.into_inner()
-        })
-    };
-    let id = text_field("id", raw.id);
-    let kind = text_field("kind", raw.kind);
-    let title = text_field("title", raw.title);
-    let summary = text_field("summary", raw.summary);
-    let owner = text_field("owner", raw.owner);
+/// Turns one entry's parsed front matter into an entry, noting the line of every field and list
+/// item as it goes so that the content rules can point at them later.
+struct EntryReader<'a> {
+    ctx: &'a FileContext<'a>,
+    text: EntryText<'a>,
+    spans: EntrySpans,
+    report: &'a mut Report,
+}
 
-    let mut list =
-        |name: &'static str, value: Option<Spanned<Vec<Spanned<String>>>>| -> Vec<String> {
-            let Some(value) = value else {
-                return Vec::new();
-            };
-            spans.fields.insert(name, line(value.span()));
-            value
-                .into_inner()
-                .into_iter()
-                .enumerate()
-                .map(|(n, item)| {
-                    spans.items.insert((name, n), line(item.span()));
-                    item.into_inner()
-                })
-                .collect()
+impl<'a> EntryReader<'a> {
+    fn new(ctx: &'a FileContext<'a>, text: EntryText<'a>, report: &'a mut Report) -> Self {
+        let spans = EntrySpans {
+            file: ctx.path.to_path_buf(),
+            front_matter_line: 1,
+            body_line: text.body_line,
+            fields: HashMap::new(),
+            items: HashMap::new(),
         };
-    let needs = list("needs", raw.needs);
-    let levels = list("levels", raw.levels);
-    let steps = list("steps", raw.steps);
-    let phases = list("phases", raw.phases);
-    let audiences = list("audiences", raw.audiences);
-    let waiting_for = list("waiting_for", raw.waiting_for);
-    let related = list("related", raw.related);
-    let attachment_paths = list("attachments", raw.attachments);
-
-    let mut date_line = |name: &'static str, v: &Option<Spanned<toml::Value>>| {
-        if let Some(v) = v {
-            spans.fields.insert(name, line(v.span()));
+        Self {
+            ctx,
+            text,
+            spans,
+            report,
         }
-    };
-    date_line("last_reviewed", &raw.last_reviewed);
-    date_line("review_by", &raw.review_by);
-    if let Some(service) = &raw.service {
-        spans.fields.insert("service", line(service.span()));
     }
-    if let Some(sources) = &raw.sources {
-        spans.fields.insert("sources", line(sources.span()));
+
+    /// Reads every field and builds the entry. The review dates have no empty value to stand in
+    /// for them, so without both there is no entry; the other problems are still reported first.
+    fn read(mut self, raw: RawEntry) -> Option<ParsedEntry> {
+        let last_reviewed = self.last_reviewed(raw.last_reviewed);
+        let review_by = self.review_by(raw.review_by, last_reviewed);
+        let id = self.text("id", raw.id);
+        self.check_file_name(&id);
+        let (attachments, files) = self.attachments(raw.attachments);
+        let needs = self.list("needs", raw.needs);
+        let areas = self.areas(&needs);
+        let entry = Entry {
+            id,
+            kind: self.text("kind", raw.kind),
+            title: self.text("title", raw.title),
+            summary: self.text("summary", raw.summary),
+            body: self.text.body.to_string(),
+            needs,
+            areas,
+            levels: self.list("levels", raw.levels),
+            steps: self.list("steps", raw.steps),
+            phases: self.list("phases", raw.phases),
+            audiences: self.list("audiences", raw.audiences),
+            waiting_for: self.list("waiting_for", raw.waiting_for),
+            tags: raw.tags.unwrap_or_default(),
+            related: self.list("related", raw.related),
+            attachments,
+            last_reviewed: last_reviewed?,
+            review_by: review_by?,
+            owner: self.text("owner", raw.owner),
+            sources: self.field("sources", raw.sources).unwrap_or_default(),
+            service: self.field("service", raw.service),
+        };
+        Some((entry, self.spans, files))
     }
-    let field_at = |name: &str| {
+
+    /// Notes the line of a field and takes its value.
+    fn field<T>(&mut self, name: &'static str, value: Option<Spanned<T>>) -> Option<T> {
+        let value = value?;
+        self.spans.fields.insert(name, self.text.line(value.span()));
+        Some(value.into_inner())
+    }
+
+    /// A missing text field is left empty here and reported once, by the content rules.
+    fn text(&mut self, name: &'static str, value: Option<Spanned<String>>) -> String {
+        self.field(name, value).unwrap_or_default()
+    }
+
+    /// A list, with the line of each item, so that one bad code in a list spread over several
+    /// lines is reported at its own line. A missing list is empty, as for text fields.
+    fn list(
+        &mut self,
+        name: &'static str,
+        value: Option<Spanned<Vec<Spanned<String>>>>,
+    ) -> Vec<String> {
+        let items = self.field(name, value).unwrap_or_default();
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(n, item)| {
+                self.spans
+                    .items
+                    .insert((name, n), self.text.line(item.span()));
+                item.into_inner()
+            })
+            .collect()
+    }
+
+    /// Where a problem with a field is reported: at its line, or at the start of the front matter
+    /// when the field is missing.
+    fn at(&self, name: &str) -> Location {
+        let line = self.spans.fields.get(name).copied();
         location(
-            path,
-            spans.fields.get(name).copied().or(Some(1)),
+            self.ctx.path,
+            line.or(Some(self.spans.front_matter_line)),
             Some(name),
         )
-    };
+    }
 
-    let last_reviewed = match raw.last_reviewed.as_ref().map(|v| parse_date(v.get_ref())) {
-        Some(Ok(d)) => Some(d),
-        Some(Err(msg)) => {
-            report.error(field_at("last_reviewed"), msg);
-            None
-        }
-        None => {
-            report.error(
-                field_at("last_reviewed"),
-                "required field `last_reviewed` is missing",
+    /// The date every review rule counts from.
+    fn last_reviewed(&mut self, value: Option<Spanned<toml::Value>>) -> Option<NaiveDate> {
+        let problem = match self.field("last_reviewed", value).map(|v| parse_date(&v)) {
+            Some(Ok(date)) => return Some(date),
+            Some(Err(msg)) => msg,
+            None => "required field `last_reviewed` is missing".to_string(),
+        };
+        self.report.error(self.at("last_reviewed"), problem);
+        None
+    }
+
+    /// An interval counts from `last_reviewed`, so when that date is missing or broken its problem
+    /// is the only one reported.
+    fn review_by(
+        &mut self,
+        value: Option<Spanned<toml::Value>>,
+        last_reviewed: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let problem = match (self.field("review_by", value), last_reviewed) {
+            (Some(v), Some(from)) => match parse_review_by(&v, from) {
+                Ok(date) => return Some(date),
+                Err(msg) => msg,
+            },
+            (Some(_), None) => return None,
+            (None, _) => {
+                "required field `review_by` is missing (a date, or an interval such as \"12 months\")"
+                    .to_string()
+            }
+        };
+        self.report.error(self.at("review_by"), problem);
+        None
+    }
+
+    /// Files are named after their ids so that an id leads to its file. A missing id is left to
+    /// the content rules.
+    fn check_file_name(&mut self, id: &str) {
+        let stem = self
+            .ctx
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if !id.is_empty() && stem != id {
+            self.report.error(
+                self.at("id"),
+                format!(
+                    "the file is named `{stem}.md` but the id is `{id}`; name the file after the id"
+                ),
             );
-            None
-        }
-    };
-    let review_by = match (raw.review_by.as_ref(), last_reviewed) {
-        (Some(v), Some(from)) => match parse_review_by(v.get_ref(), from) {
-            Ok(d) => Some(d),
-            Err(msg) => {
-                report.error(field_at("review_by"), msg);
-                None
-            }
-        },
-        (Some(_), None) => None,
-        (None, _) => {
-            report.error(field_at("review_by"), "required field `review_by` is missing (a date, or an interval such as \"12 months\")");
-            None
-        }
-    };
-
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    if !id.is_empty() && stem != id {
-        report.error(
-            field_at("id"),
-            format!(
-                "the file is named `{stem}.md` but the id is `{id}`; name the file after the id"
-            ),
-        );
-    }
-
-    let mut attachments = Vec::new();
-    let mut files = Vec::new();
-    for (n, rel) in attachment_paths.iter().enumerate() {
-        let at = location(
-            path,
-            spans.items.get(&("attachments", n)).copied(),
-            Some("attachments"),
-        );
-        match read_attachment(ctx, rel) {
-            Ok((attachment, file)) => {
-                files.push((attachment.sha256.clone(), file));
-                attachments.push(attachment);
-            }
-            Err(msg) => report.error(at, msg),
         }
     }
 
-    let areas = ctx
-        .taxonomy
-        .map(|t| derive_areas(&needs, t))
-        .unwrap_or_default();
-    let entry = Entry {
-        id,
-        kind,
-        title,
-        summary,
-        body: body.to_string(),
-        needs,
-        areas,
-        levels,
-        steps,
-        phases,
-        audiences,
-        waiting_for,
-        tags: raw.tags.unwrap_or_default(),
-        related,
-        attachments,
-        last_reviewed: last_reviewed?,
-        review_by: review_by?,
-        owner,
-        sources: raw.sources.map(Spanned::into_inner).unwrap_or_default(),
-        service: raw.service.map(Spanned::into_inner),
-    };
-    Some((entry, spans, files))
+    /// Reads each attachment, reporting a bad one at its own item. Returns the attachments that
+    /// can be carried, and where each one's bytes are, by SHA-256.
+    fn attachments(
+        &mut self,
+        value: Option<Spanned<Vec<Spanned<String>>>>,
+    ) -> (Vec<Attachment>, Vec<(String, PathBuf)>) {
+        let mut attachments = Vec::new();
+        let mut files = Vec::new();
+        for (n, rel) in self.list("attachments", value).iter().enumerate() {
+            match read_attachment(self.ctx, rel) {
+                Ok((attachment, file)) => {
+                    files.push((attachment.sha256.clone(), file));
+                    attachments.push(attachment);
+                }
+                Err(msg) => {
+                    let line = self.spans.items.get(&("attachments", n)).copied();
+                    self.report
+                        .error(location(self.ctx.path, line, Some("attachments")), msg);
+                }
+            }
+        }
+        (attachments, files)
+    }
+
+    /// Areas follow from needs through the taxonomy. Without a taxonomy there are none to find,
+    /// and its absence is reported already.
+    fn areas(&self, needs: &[String]) -> Vec<String> {
+        self.ctx
+            .taxonomy
+            .map(|t| derive_areas(needs, t))
+            .unwrap_or_default()
+    }
 }
 
 fn parse_date(v: &toml::Value) -> std::result::Result<NaiveDate, String> {
@@ -569,6 +632,15 @@ fn read_attachment(
         return Err(format!(
             "`{rel}` does not hold the {media_type} its name says"
         ));
+    }
+    if media_type == "text/html" {
+        let problems = crate::html_attachment::problems(&String::from_utf8_lossy(&bytes));
+        if !problems.is_empty() {
+            return Err(format!(
+                "`{rel}` is HTML that could run or load something outside the app: {}",
+                problems.join("; ")
+            ));
+        }
     }
     let attachment = Attachment {
         name,

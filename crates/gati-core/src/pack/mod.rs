@@ -121,7 +121,7 @@ pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Ma
         if hex::encode(Sha256::digest(&bytes)) != *sha {
             return Err(Error::Io {
                 path: path.clone(),
-                source: std::io::Error::other("the file changed while the pack was being built"),
+                cause: std::io::Error::other("the file changed while the pack was being built"),
             });
         }
         attachments.push((format!("{ATTACHMENTS}{sha}"), bytes));

@@ -338,3 +338,41 @@ fn unknown_filter_codes_are_refused_by_name() {
         "{err}"
     );
 }
+
+#[test]
+fn a_made_up_word_of_any_length_finds_nothing() {
+    let f = fixture();
+    let worry = run(&f.catalogue, "worry", Filters::default()).total;
+    for len in [20, 39, 40, 41, 200] {
+        // Words too long for the index were once dropped from the query, which then matched
+        // every entry; they are unknown words like any other.
+        let word = "q".repeat(len);
+        assert_eq!(run(&f.catalogue, &word, Filters::default()).total, 0, "{len} letters");
+        let both = format!("worry {word}");
+        assert_eq!(run(&f.catalogue, &both, Filters::default()).total, worry, "{len} letters");
+    }
+}
+
+#[test]
+fn queries_and_pages_have_limits() {
+    let f = fixture();
+    let too_long = SearchRequest {
+        query: "worry ".repeat(200),
+        ..SearchRequest::default()
+    };
+    let err = f.catalogue.search(&too_long).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BadRequest);
+    assert!(err.to_string().contains("shorten it"), "{err}");
+    let far = SearchRequest {
+        offset: usize::MAX,
+        ..SearchRequest::default()
+    };
+    let err = f.catalogue.search(&far).unwrap_err();
+    assert!(err.to_string().contains("past the"), "{err}");
+    let last_page = SearchRequest {
+        offset: gati_core::search::MAX_OFFSET,
+        limit: gati_core::search::MAX_LIMIT,
+        ..SearchRequest::default()
+    };
+    assert!(f.catalogue.search(&last_page).unwrap().hits.is_empty());
+}

@@ -204,6 +204,38 @@ fn attachments_must_exist_and_stay_small() {
     );
 }
 
+#[test]
+fn attachments_hold_their_type_and_html_is_inert() {
+    let dir = broken_copy();
+    let root = dir.path();
+    let checklist = root.join("entries/files/reading-checklist.html");
+    let html = fs::read_to_string(&checklist).unwrap();
+    fs::write(
+        &checklist,
+        html.replacen(
+            "</body>",
+            "<script src=\"https://x.example/t.js\"></script></body>",
+            1,
+        ),
+    )
+    .unwrap();
+    fs::write(root.join("entries/files/fake.pdf"), b"MZ not a pdf").unwrap();
+    edit(
+        root,
+        "worry-time",
+        "tags",
+        "attachments = [\"files/fake.pdf\"]\ntags",
+    );
+    let ds = diagnostics(root);
+    let html = &find(&ds, "dyslexia-screening.md", "attachments").message;
+    assert!(
+        html.contains("could run or load") && html.contains("`<script>`"),
+        "{html}"
+    );
+    let pdf = &find(&ds, "worry-time.md", "attachments").message;
+    assert!(pdf.contains("does not hold the application/pdf"), "{pdf}");
+}
+
 #[cfg(unix)]
 #[test]
 fn attachments_cannot_escape_through_links() {
