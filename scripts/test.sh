@@ -5,18 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --for-tests
-scripts/build-app.sh
+scripts/build-app.sh --for-tests
 
 echo "== UI type check"
 npm run --prefix ui --silent check
 
+# Every cargo command here selects the whole workspace, so that features resolve the same way
+# each time and no crate is compiled twice.
 echo "== workspace tests"
 cargo test --workspace --locked -- --skip judged_queries
 
 echo "== relevance"
-cargo test -p gati-core --test integration --locked -- --nocapture judged_queries
+cargo test --workspace --test integration --locked -- --nocapture judged_queries
 
 echo "== end-to-end, in the real window"
 # A second line of defence behind the tests' own timeouts: nothing may hang CI.
 timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test -p gati-desktop --test e2e --locked -- --ignored --test-threads=1
+  cargo test --workspace --test e2e --locked -- --ignored --test-threads=1
