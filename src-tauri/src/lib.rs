@@ -17,7 +17,11 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// Starts the app. Call it first in `main`: on Linux it sets the environment WebKit reads as it
+/// starts, which is safe only while no other thread exists.
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    webview::prepare_environment();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {

@@ -113,10 +113,15 @@ impl AppState {
 }
 
 fn open(root: &Path) -> Result<Opened, IpcError> {
-    let advice = "Check that the folder can be written to and that the disk has space, or start \
-                  GATI Desktop with GATI_LIBRARY set to another folder.";
-    let library = Library::create(root).map_err(|e| with_advice(e, advice))?;
-    let user = library.user_db().map_err(|e| with_advice(e, advice))?;
+    // Whatever the cause (a folder that cannot be written, a full disk, a damaged user.db), the
+    // library folder is the problem, not the pack: installing another pack would not help.
+    let folder_problem = |e: Error| {
+        let advice = "Check that the folder can be written to and that the disk has space, or \
+                      start GATI Desktop with GATI_LIBRARY set to another folder.";
+        IpcError::new(ErrorCode::Io, format!("{e}\n{advice}"))
+    };
+    let library = Library::create(root).map_err(folder_problem)?;
+    let user = library.user_db().map_err(folder_problem)?;
     Ok(Opened {
         library,
         user: Mutex::new(user),

@@ -28,3 +28,25 @@ pub fn tune(app: &App) {
         });
     }
 }
+
+/// What WebKitGTK and GTK read from the environment when they start, chosen for a text app that
+/// draws nothing with the GPU: no DMA-BUF renderer and no GL in GTK (neither is used with
+/// acceleration off, and both set up Mesa in the app's own process). A value the person has set
+/// is kept. Turning JavaScriptCore's JIT off as well saved about 10 MB more at rest but made a
+/// keystroke half as slow again (docs/performance.md), so the JIT stays.
+const ENVIRONMENT: [(&str, &str); 2] = [
+    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+    ("GDK_GL", "disable"),
+];
+
+/// Sets [`ENVIRONMENT`] for this process and the web processes it starts. Call it first in
+/// `main`, before anything else runs.
+pub fn prepare_environment() {
+    for (name, value) in ENVIRONMENT {
+        if std::env::var_os(name).is_none() {
+            // SAFETY: this runs first in `main`, before the app starts any thread, so nothing
+            // can read or write the environment at the same time.
+            unsafe { std::env::set_var(name, value) };
+        }
+    }
+}

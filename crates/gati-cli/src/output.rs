@@ -93,20 +93,22 @@ pub fn print_report(
 ) -> io::Result<()> {
     let errors: Vec<_> = report.errors().collect();
     let warnings: Vec<_> = report.warnings().collect();
-    print_diagnostics(err, "Errors:", &errors, "errors")?;
-    print_diagnostics(err, WARNINGS, &warnings, "warnings")?;
+    print_diagnostics(err, "Errors:", &errors, report.error_count(), "errors")?;
+    print_diagnostics(err, WARNINGS, &warnings, warnings.len(), "warnings")?;
     writeln!(
         out,
         "{entries} entries checked: {} error(s), {} warning(s).",
-        errors.len(),
+        report.error_count(),
         warnings.len()
     )
 }
 
+/// Lists the first [`MAX_LISTED`] of `list`, then how many more of the `total` there are.
 fn print_diagnostics(
     err: &mut impl Write,
     heading: &str,
     list: &[&Diagnostic],
+    total: usize,
     what: &str,
 ) -> io::Result<()> {
     if list.is_empty() {
@@ -116,11 +118,12 @@ fn print_diagnostics(
     for d in list.iter().take(MAX_LISTED) {
         writeln!(err, "  {}", escaped(&d.to_string()))?;
     }
-    if list.len() > MAX_LISTED {
+    let shown = list.len().min(MAX_LISTED);
+    if total > shown {
         writeln!(
             err,
-            "  … and {} more {what} (`gati validate --json` lists them all)",
-            list.len() - MAX_LISTED
+            "  … and {} more {what} (`gati validate --json` lists them)",
+            total - shown
         )?;
     }
     Ok(())
@@ -129,7 +132,7 @@ fn print_diagnostics(
 /// Prints the warnings of a report that has no errors, as `pack build` does for the pack it builds.
 pub fn print_warnings(err: &mut impl Write, report: &Report) -> io::Result<()> {
     let warnings: Vec<_> = report.warnings().collect();
-    print_diagnostics(err, WARNINGS, &warnings, "warnings")
+    print_diagnostics(err, WARNINGS, &warnings, warnings.len(), "warnings")
 }
 
 pub fn print_inspect(out: &mut impl Write, pack: &PackFile) -> io::Result<()> {

@@ -50,14 +50,26 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The most problems a report keeps. A hostile pack could otherwise make millions; beyond this,
+/// they are only counted.
+pub const MAX_DIAGNOSTICS: usize = 1_000;
+
 /// Every problem found in one pass, errors and warnings together, in file and line order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
+    /// Errors found after [`MAX_DIAGNOSTICS`] were kept: counted, not kept.
+    pub more_errors: usize,
 }
 
 impl Report {
     pub fn push(&mut self, severity: Severity, location: Location, message: impl Into<String>) {
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            if severity == Severity::Error {
+                self.more_errors += 1;
+            }
+            return;
+        }
         self.diagnostics.push(Diagnostic {
             severity,
             location,
@@ -74,7 +86,10 @@ impl Report {
     }
 
     pub fn extend(&mut self, other: Report) {
-        self.diagnostics.extend(other.diagnostics);
+        for d in other.diagnostics {
+            self.push(d.severity, d.location, d.message);
+        }
+        self.more_errors += other.more_errors;
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -92,7 +107,12 @@ impl Report {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.errors().next().is_some()
+        self.more_errors > 0 || self.errors().next().is_some()
+    }
+
+    /// How many errors were found, those only counted included.
+    pub fn error_count(&self) -> usize {
+        self.errors().count() + self.more_errors
     }
 
     /// Sorts by file, then line, so that a report reads top to bottom like the sources.
@@ -107,10 +127,30 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.errors().count();
         for d in self.errors() {
             writeln!(f, "{d}")?;
         }
-        write!(f, "{errors} error(s)")
+        write!(f, "{} error(s)", self.error_count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_keeps_a_thousand_problems_and_counts_the_rest() {
+        let mut report = Report::default();
+        for line in 1..=1_500 {
+            let location = Location {
+                file: "pack".into(),
+                line: Some(line),
+                field: None,
+            };
+            report.error(location, "bad");
+        }
+        assert_eq!(report.diagnostics.len(), MAX_DIAGNOSTICS);
+        assert_eq!(report.error_count(), 1_500);
+        assert!(report.to_string().ends_with("1500 error(s)"));
     }
 }

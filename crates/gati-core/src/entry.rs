@@ -171,6 +171,21 @@ impl Attachment {
                 "`{shown}` holds control or text-direction characters"
             ));
         }
+        // Names Windows reserves for devices, and `:`, which names a hidden stream there.
+        let stem = name
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+            || (stem.len() == 4
+                && (stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.ends_with(|c: char| c.is_ascii_digit()));
+        if device || name.contains(':') {
+            return Err(format!(
+                "`{shown}` is a name Windows cannot save a file under"
+            ));
+        }
         if name.len() > MAX_FILE_NAME_BYTES {
             return Err(format!(
                 "the name is {} bytes; at most {MAX_FILE_NAME_BYTES} are allowed",

@@ -97,6 +97,14 @@ const ATTRIBUTES: &[&str] = &[
 /// inert.
 pub fn problems(html: &str) -> Vec<String> {
     let checker = Checker::default();
+    // An escape or other control character can switch a browser that guesses the encoding to one
+    // (ISO-2022-JP, say) in which the same bytes spell different markup than the check read.
+    if html
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+    {
+        checker.problem("it holds control characters".into());
+    }
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
     let tokenizer = Tokenizer::new(checker, TokenizerOpts::default());
@@ -146,6 +154,11 @@ impl Checker {
                 ));
             } else if attr_name == "style" {
                 self.check_css(value);
+            } else if attr_name == "charset" && !value.trim().eq_ignore_ascii_case("utf-8") {
+                self.problem(format!(
+                    "it declares the character set `{}`; only UTF-8 is allowed",
+                    crate::printable::echo(value)
+                ));
             } else if attr_name == "href" && !link_is_inert(value) {
                 self.problem(format!(
                     "a link leads to `{}`, not a web page, email or phone number",
@@ -249,6 +262,11 @@ mod tests {
                 "`<form>`",
             ),
             ("<svg><script>alert(1)</script></svg>", "`<svg>`"),
+            (
+                "<meta charset=\"iso-2022-jp\"><p title=\"\u{1b}$B\">x</p>",
+                "UTF-8",
+            ),
+            ("<p title=\"\u{1b}$B\">\u{1b}(B</p>", "control characters"),
         ] {
             let found = problems(html).join("; ");
             assert!(found.contains(expected), "{html}: {found}");

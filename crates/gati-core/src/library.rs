@@ -160,11 +160,22 @@ impl Library {
         today: NaiveDate,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<PackMeta> {
+        let _lock = self.lock_installs()?;
+        self.install_locked(pack, today, progress)
+    }
+
+    /// An install, once this process holds the install lock.
+    fn install_locked(
+        &self,
+        pack: &Path,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<PackMeta> {
         progress(Progress::Checking);
         let pack = PackFile::open(pack, today)?;
-        let _lock = self.lock_installs()?;
         self.remove_staging()?;
-        let previous = self.current_name()?;
+        // A `current` that names no generation is damage that this install repairs.
+        let previous = self.current_name().ok().flatten();
 
         let name = format!(
             "{GENERATION_PREFIX}{:06}",
@@ -222,6 +233,9 @@ impl Library {
         today: NaiveDate,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<PackMeta> {
+        // The lock is held from the upload on, so that a clean-up by another process never takes
+        // an upload that is still being installed for a leftover.
+        let _lock = self.lock_installs()?;
         let upload = tempfile::Builder::new()
             .prefix(UPLOAD_PREFIX)
             .tempdir_in(&self.root)
@@ -232,7 +246,7 @@ impl Library {
             .unwrap_or("pack.gatipack".as_ref());
         let file = upload.path().join(name);
         fs::write(&file, bytes).at(&file)?;
-        self.install(&file, today, progress)
+        self.install_locked(&file, today, progress)
     }
 
     /// A copy of an attachment for the system's own program to open, in the library's `opened/`
@@ -253,17 +267,28 @@ impl Library {
 
     /// Waits for any other install to finish, then holds the library's install lock.
     fn lock_installs(&self) -> Result<File> {
-        let path = self.root.join(INSTALL_LOCK);
-        let lock = File::create(&path).at(&path)?;
-        lock.lock().at(&path)?;
+        let lock = self.lock_file()?;
+        lock.lock().at(&self.root.join(INSTALL_LOCK))?;
         Ok(lock)
     }
 
-    /// Removes what interrupted installs and uploads left behind, when no install is running;
-    /// when one is, its files are not leftovers and it cleans up after itself.
-    fn remove_interrupted_installs(&self) -> Result<()> {
+    /// The install lock's file, opened without being written: taking the lock changes nothing
+    /// on disk, so an install that is refused leaves the library exactly as it was.
+    fn lock_file(&self) -> Result<File> {
         let path = self.root.join(INSTALL_LOCK);
-        let lock = File::create(&path).at(&path)?;
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .at(&path)
+    }
+
+    /// Removes what interrupted installs and uploads left behind, when no install is running.
+    /// Installs hold the lock from their upload to their end, so while one runs its files are not
+    /// leftovers, and it cleans up after itself.
+    fn remove_interrupted_installs(&self) -> Result<()> {
+        let lock = self.lock_file()?;
         if lock.try_lock().is_err() {
             return Ok(());
         }

@@ -89,6 +89,9 @@ impl Family {
     }
 }
 
+/// The most codes one family may have.
+pub const MAX_TERMS: usize = 1_000;
+
 /// One code with the words that describe it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -220,6 +223,17 @@ impl Taxonomy {
             .join(", ")
     }
 
+    /// The codes of a family for a message, the first few of a long list with how many more.
+    pub fn known_codes(&self, family: Family) -> String {
+        const SHOWN: usize = 30;
+        let terms = self.terms(family);
+        let mut out: Vec<&str> = terms.iter().take(SHOWN).map(|t| t.code.as_str()).collect();
+        let more = terms.len().saturating_sub(SHOWN);
+        let more = (more > 0).then(|| format!("and {more} more"));
+        out.extend(more.as_deref());
+        out.join(", ")
+    }
+
     pub fn contains(&self, family: Family, code: &str) -> bool {
         self.term(family, code).is_some()
     }
@@ -240,6 +254,18 @@ impl Taxonomy {
     /// Checks the taxonomy's own consistency. Returns one message per problem.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        for family in Family::ALL {
+            // Codes are looked up by scanning their family, which is quick for the dozens a real
+            // taxonomy has; a hostile pack's taxonomy of millions is refused here.
+            let count = self.terms(family).len();
+            if count > MAX_TERMS {
+                problems.push(format!(
+                    "{}: {count} codes; a family may have at most {MAX_TERMS}",
+                    family.plural()
+                ));
+                return problems;
+            }
+        }
         for family in Family::ALL {
             let mut seen = HashSet::new();
             for term in self.terms(family) {

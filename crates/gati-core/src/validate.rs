@@ -203,13 +203,19 @@ impl EntryCheck<'_> {
             }
         }
         let contacts = e.service.as_ref().map_or(0, |s| s.contacts.len());
-        for (field, len) in [
+        let mut lists = vec![
             ("tags", e.tags.len()),
             ("sources", e.sources.len()),
             ("related", e.related.len()),
             ("attachments", e.attachments.len()),
             ("service.contacts", contacts),
-        ] {
+        ];
+        lists.extend(
+            Family::ALL
+                .into_iter()
+                .map(|family| (family.plural(), e.codes(family).len())),
+        );
+        for (field, len) in lists {
             if len > MAX_LIST_ITEMS {
                 self.error(
                     field,
@@ -384,6 +390,10 @@ fn check_codes(i: usize, e: &Entry, taxonomy: &Taxonomy, at: &dyn Locate, report
             family.plural()
         };
         let codes = e.codes(family);
+        if codes.len() > MAX_LIST_ITEMS {
+            // Reported by the size check; each item is not checked one by one.
+            continue;
+        }
         if codes.is_empty() {
             match family {
                 Family::Need | Family::Level | Family::Audience | Family::Kind => report.error(
@@ -399,18 +409,14 @@ fn check_codes(i: usize, e: &Entry, taxonomy: &Taxonomy, at: &dyn Locate, report
         }
         for (n, code) in codes.iter().enumerate() {
             if !taxonomy.contains(family, code) {
-                let known: Vec<&str> = taxonomy
-                    .terms(family)
-                    .iter()
-                    .map(|t| t.code.as_str())
-                    .collect();
                 let item = (family != Family::Kind).then_some(n);
                 report.error(
                     at.locate(i, field, item),
                     format!(
-                        "unknown {} code `{code}` (known: {})",
+                        "unknown {} code `{}` (known: {})",
                         family.key(),
-                        known.join(", ")
+                        echo(code),
+                        taxonomy.known_codes(family)
                     ),
                 );
             }

@@ -94,9 +94,11 @@ fn declared() -> BTreeMap<String, Signature> {
     for chunk in source.split("#[tauri::command]").skip(1) {
         let after_fn = &chunk[chunk.find("fn ").unwrap() + 3..];
         let name = after_fn[..after_fn.find('(').unwrap()].to_string();
-        let params_end = after_fn
-            .find(") ->")
-            .or_else(|| after_fn.find(") {"))
+        // The parameter list ends at the first `) ->` or `) {`, whichever comes first.
+        let params_end = [after_fn.find(") ->"), after_fn.find(") {")]
+            .into_iter()
+            .flatten()
+            .min()
             .unwrap();
         let params = &after_fn[after_fn.find('(').unwrap() + 1..params_end];
         let result = after_fn[params_end + 1..]

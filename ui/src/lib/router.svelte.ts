@@ -31,8 +31,10 @@ function parse(hash: string): Route {
 
 export const router = $state({ route: parse(location.hash), hash: location.hash });
 
-// Where each page was scrolled to, so that Back returns to the same place in a long list.
+// Where each page was scrolled to, so that Back returns to the same place in a long list. Only the
+// most recent pages are kept: every search typed is a page of its own.
 const scrolls = new Map<string, number>();
+const MAX_SCROLLS = 100;
 
 window.addEventListener('hashchange', () => {
   clearTimeout(hashTimer);
@@ -43,7 +45,9 @@ window.addEventListener('hashchange', () => {
 });
 
 export function rememberScroll() {
+  scrolls.delete(router.hash);
   scrolls.set(router.hash, window.scrollY);
+  if (scrolls.size > MAX_SCROLLS) scrolls.delete(scrolls.keys().next().value!);
 }
 
 export function savedScroll(hash: string): number | undefined {

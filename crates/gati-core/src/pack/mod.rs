@@ -3,8 +3,9 @@
 //! A pack holds, as records of the [`container`]: `manifest.json` first, then `taxonomy.json`,
 //! `entries.jsonl` (one entry per line, sorted by id) and one `attachments/<sha256>` record per
 //! distinct attachment. The manifest lists every other record with its size and SHA-256, and its
-//! `content_hash` is the SHA-256 of the manifest itself (with that field empty), so the hash pins
-//! every byte: the pack's identity, its date and all of its content.
+//! `content_hash` is the SHA-256 of the manifest's values (with that field empty), so the hash
+//! pins every value of the manifest, its identity and date among them, and through the record list
+//! every byte of the content.
 //!
 //! A reader accepts only the records the manifest lists, each once. Signing will add one record,
 //! `signature`, over the manifest's bytes; until a reader can check it, a pack that carries one
@@ -468,7 +469,7 @@ fn read_records(path: &Path, reader: &mut Container, manifest: &Manifest) -> Res
             let mut sniffer = Sniffer::default();
             reader.copy_data(&h, &mut sniffer).map_err(container)?;
             let (digest, sniffed) = sniffer.finish();
-            if digest != info.sha256 {
+            if digest != info.sha256 || digest != sha {
                 return Err(damaged());
             }
             records
@@ -580,8 +581,9 @@ fn check_content(
 
 /// Receives `entries.jsonl` as it streams from the file: hashes every byte and parses each line
 /// as soon as it is whole, so that the record is never held as text, and an over-long line or
-/// too many lines are refused at once. A line that does not parse is remembered and reported
-/// only if the record's hash is right: a damaged record is reported as damaged.
+/// too many lines are refused at once (damage or not). A line that does not parse is remembered
+/// and reported only if the record's hash is right, so that a damaged record is reported as
+/// damaged rather than as bad JSON.
 struct EntryLines {
     hasher: Sha256,
     line: Vec<u8>,
@@ -600,7 +602,8 @@ impl EntryLines {
             line: Vec::new(),
             number: 0,
             expected,
-            entries: Vec::with_capacity(expected.min(MAX_ENTRIES)),
+            // The manifest's count is a claim: the list grows as real lines arrive.
+            entries: Vec::with_capacity(expected.min(4096)),
             unreadable: None,
             refused: None,
         }

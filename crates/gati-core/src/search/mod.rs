@@ -255,17 +255,11 @@ impl SearchIndex {
         for family in Family::ALL {
             for code in request.filters.get(family) {
                 if !self.taxonomy.contains(family, code) {
-                    let known: Vec<&str> = self
-                        .taxonomy
-                        .terms(family)
-                        .iter()
-                        .map(|t| t.code.as_str())
-                        .collect();
                     return Err(Error::BadRequest(format!(
                         "unknown {} code `{}` (known: {})",
                         family.key(),
                         crate::printable::echo(code),
-                        known.join(", ")
+                        self.taxonomy.known_codes(family)
                     )));
                 }
             }

@@ -122,7 +122,6 @@ impl PackDb {
         Ok(())
     }
 
-    /// Opens an installed pack's database for reading.
     /// Opens an installed pack's database read-only and checks it whole first: a damaged file
     /// would answer some questions and fail others in SQLite's own words, so damage is found
     /// here, as the index's is, and reported with what to do.

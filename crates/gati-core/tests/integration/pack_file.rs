@@ -438,6 +438,28 @@ fn repeats_and_unsafe_names_in_entries_are_refused_with_their_line() {
 }
 
 #[test]
+fn a_flood_of_codes_is_refused_as_one_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = read_records(&good_pack(dir.path()));
+    let mut all = entries(&records);
+    for e in &mut all {
+        e["needs"] = vec!["zz"; 20_000].into();
+    }
+    forge(&mut records, "entries.jsonl", jsonl(&all), |_| {});
+    let path = dir.path().join("flood.gatipack");
+    write_records(&path, &records);
+    let Err(Error::Invalid(report)) = PackFile::open(&path, today()) else {
+        panic!("the flood was not refused as content");
+    };
+    let floods = report
+        .errors()
+        .filter(|d| d.message.contains("20000 items; at most 100"))
+        .count();
+    assert_eq!(floods, all.len());
+    assert!(report.error_count() < 100, "{}", report.error_count());
+}
+
+#[test]
 fn an_over_long_entry_is_refused_while_streaming() {
     let dir = tempfile::tempdir().unwrap();
     let mut records = read_records(&good_pack(dir.path()));

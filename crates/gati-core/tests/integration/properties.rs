@@ -7,11 +7,29 @@ use std::sync::OnceLock;
 
 use gati_core::library::Catalogue;
 use gati_core::pack::PackFile;
-use gati_core::search::SearchRequest;
+use gati_core::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, SearchRequest};
 use gati_core::{Error, source};
 use proptest::prelude::*;
 
 use crate::support::{Installed, build_pack, copy_dir, installed_mini, mini_sources, today};
+
+/// Words the mini pack holds, and near misses, so that searches find entries and make snippets.
+const WORDS: &[&str] = &[
+    "worry",
+    "worying",
+    "reading",
+    "movement",
+    "breaks",
+    "dyslexia",
+    "screening",
+    "carpet",
+    "school",
+    "can't",
+    "sit",
+    "still",
+    "the",
+    "anxi",
+];
 
 /// The mini pack's bytes, built once for all cases.
 fn good_pack() -> &'static [u8] {
@@ -136,16 +154,31 @@ proptest! {
         }
     }
 
-    /// Any query, with any page, finds without panicking, and every snippet is non-empty text.
+    /// Any query, with any page, is answered when the request is in range and refused when it
+    /// is not, never a panic; every snippet is text.
     #[test]
-    fn any_query_searches(query in any::<String>(), offset in any::<usize>(), limit in any::<usize>()) {
+    fn any_query_searches(
+        query in prop_oneof![
+            any::<String>(),
+            any::<String>().prop_map(|s| s.repeat(3)),
+            prop::collection::vec(prop::sample::select(WORDS), 1..6).prop_map(|w| w.join(" ")),
+        ],
+        offset in prop_oneof![0..=MAX_OFFSET, any::<usize>()],
+        limit in 0..=MAX_LIMIT,
+    ) {
+        let in_range = offset <= MAX_OFFSET && query.chars().count() <= MAX_QUERY_CHARS;
         let request = SearchRequest { query, offset, limit, ..SearchRequest::default() };
-        if let Ok(results) = catalogue().search(&request) {
-            for hit in &results.hits {
-                for f in &hit.snippet {
-                    prop_assert!(!f.text.is_empty());
+        match catalogue().search(&request) {
+            Ok(results) => {
+                prop_assert!(in_range);
+                prop_assert!(results.hits.len() <= limit);
+                for hit in &results.hits {
+                    for f in &hit.snippet {
+                        prop_assert!(!f.text.is_empty());
+                    }
                 }
             }
+            Err(e) => prop_assert!(!in_range, "{e}"),
         }
     }
 }

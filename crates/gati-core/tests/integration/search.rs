@@ -347,9 +347,17 @@ fn a_made_up_word_of_any_length_finds_nothing() {
         // Words too long for the index were once dropped from the query, which then matched
         // every entry; they are unknown words like any other.
         let word = "q".repeat(len);
-        assert_eq!(run(&f.catalogue, &word, Filters::default()).total, 0, "{len} letters");
+        assert_eq!(
+            run(&f.catalogue, &word, Filters::default()).total,
+            0,
+            "{len} letters"
+        );
         let both = format!("worry {word}");
-        assert_eq!(run(&f.catalogue, &both, Filters::default()).total, worry, "{len} letters");
+        assert_eq!(
+            run(&f.catalogue, &both, Filters::default()).total,
+            worry,
+            "{len} letters"
+        );
     }
 }
 
