@@ -324,6 +324,10 @@ impl EntryCheck<'_> {
         if e.body.trim().is_empty() {
             self.error("body", None, "the entry has no body text");
         }
+        if e.body.len() > MAX_BODY_BYTES {
+            // Already refused for its size; a body that large is not read line by line too.
+            return;
+        }
         for (line, html) in markdown::raw_html(&e.body) {
             self.report.error(
                 self.at.locate_body_line(self.i, line),
