@@ -1,7 +1,7 @@
 //! Starting the real app under tauri-driver, and the small vocabulary the journeys are written in:
 //! wait for an element or a condition, read text, take a screenshot, check with axe-core.
 
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -55,11 +55,19 @@ pub struct App {
     _driver: Driver,
 }
 
+/// Two neighbouring ports, for tauri-driver and the WebKitWebDriver behind it, that nothing is
+/// listening on. They are taken below Linux's range for outgoing connections (32768 and up), from
+/// which any connection on the machine may take a port at any moment: a CI run once found its
+/// driver's port taken that way. Each test in this process gets its own pair; the process id
+/// spreads concurrent runs.
 fn free_port_pair() -> u16 {
-    // Each test in this process gets its own ports; the process id spreads concurrent runs.
     static NEXT: AtomicU16 = AtomicU16::new(0);
-    let base = 40000 + (std::process::id() % 500) as u16 * 20;
-    base + NEXT.fetch_add(2, Ordering::SeqCst)
+    let base = 20000 + (std::process::id() % 500) as u16 * 24;
+    let free = |p: u16| TcpListener::bind(("127.0.0.1", p)).is_ok();
+    (0..120)
+        .map(|_| base + NEXT.fetch_add(2, Ordering::SeqCst) % 24)
+        .find(|&port| free(port) && free(port + 1))
+        .expect("a free pair of ports for tauri-driver")
 }
 
 impl App {
