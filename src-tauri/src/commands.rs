@@ -1,5 +1,9 @@
 //! The commands the front end invokes. Each takes the state, calls the core and maps the error;
 //! none touches SQL, tantivy or the pack format.
+//!
+//! Those that search or read the pack are `async`: Tauri runs them on its thread pool rather than
+//! on the main thread, so the window never waits on them, and a defect that made one panic would
+//! end that one task rather than the window's event loop.
 
 use std::path::PathBuf;
 
@@ -54,22 +58,25 @@ pub fn taxonomy(state: State<'_, AppState>) -> IpcResult<Taxonomy> {
 }
 
 #[tauri::command]
-pub fn search(state: State<'_, AppState>, request: SearchRequest) -> IpcResult<SearchResults> {
+pub async fn search(
+    state: State<'_, AppState>,
+    request: SearchRequest,
+) -> IpcResult<SearchResults> {
     Ok(state.catalogue()?.search(&request)?)
 }
 
 #[tauri::command]
-pub fn grid(state: State<'_, AppState>, phase: Option<String>) -> IpcResult<Grid> {
+pub async fn grid(state: State<'_, AppState>, phase: Option<String>) -> IpcResult<Grid> {
     Ok(grid::grid(&*state.catalogue()?, phase.as_deref())?)
 }
 
 #[tauri::command]
-pub fn entry_page(state: State<'_, AppState>, id: String) -> IpcResult<EntryPage> {
+pub async fn entry_page(state: State<'_, AppState>, id: String) -> IpcResult<EntryPage> {
     Ok(entry_page::entry_page(&*state.catalogue()?, &id)?)
 }
 
 #[tauri::command]
-pub fn waiting_well(state: State<'_, AppState>, code: String) -> IpcResult<WaitingWell> {
+pub async fn waiting_well(state: State<'_, AppState>, code: String) -> IpcResult<WaitingWell> {
     Ok(waiting_well::waiting_well(&*state.catalogue()?, &code)?)
 }
 

@@ -90,13 +90,18 @@ impl App {
             .spawn()
             .expect("tauri-driver must be installed: cargo install tauri-driver --locked");
         let driver = Driver(driver);
+        // tauri-driver listens at once but hands each request to WebKitWebDriver, which it starts
+        // on the next port; a session asked for before that one listens is dropped unanswered
+        // (seen as `IncompleteMessage`), so both must listen first.
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < PATIENCE,
-                "tauri-driver did not listen on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        for listener in [port, port + 1] {
+            while TcpStream::connect(("127.0.0.1", listener)).is_err() {
+                assert!(
+                    started.elapsed() < PATIENCE,
+                    "tauri-driver's WebDriver did not listen on {listener}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
         }
         let caps = json!({
             "browserName": "wry",
