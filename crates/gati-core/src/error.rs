@@ -85,6 +85,32 @@ impl Error {
         }
     }
 
+    /// The same error, naming `to` wherever it named the file `from`: a pack received as bytes is
+    /// checked from a private copy, and the person should read the name of the file they chose.
+    pub(crate) fn naming(self, from: &std::path::Path, to: &std::path::Path) -> Error {
+        let swap = |path: PathBuf| if path == from { to.to_path_buf() } else { path };
+        match self {
+            Error::BadPack { path, reason } => Error::BadPack {
+                path: swap(path),
+                reason,
+            },
+            Error::Io { path, cause } => Error::Io {
+                path: swap(path),
+                cause,
+            },
+            Error::Invalid(mut report) => {
+                let (from, to) = (from.display().to_string(), to.display().to_string());
+                for d in &mut report.diagnostics {
+                    if let Some(rest) = d.location.file.strip_prefix(&from) {
+                        d.location.file = format!("{to}{rest}");
+                    }
+                }
+                Error::Invalid(report)
+            }
+            other => other,
+        }
+    }
+
     pub(crate) fn bad_pack(path: impl Into<PathBuf>, reason: impl Into<String>) -> Error {
         Error::BadPack {
             path: path.into(),

@@ -247,6 +247,7 @@ impl Library {
         let file = upload.path().join(name);
         fs::write(&file, bytes).at(&file)?;
         self.install_locked(&file, today, progress)
+            .map_err(|e| e.naming(&file, Path::new(name)))
     }
 
     /// A copy of an attachment for the system's own program to open, in the library's `opened/`

@@ -343,3 +343,28 @@ fn attachments_open_only_by_their_own_names() {
         .unwrap();
     assert_eq!(fs::read(&copy).unwrap(), bytes);
 }
+
+#[test]
+fn a_pack_received_as_bytes_is_named_as_the_person_chose_it() {
+    let installed = installed_mini();
+    let bytes = fs::read(&installed.pack).unwrap();
+    let err = installed
+        .library
+        .install_bytes(
+            "my pack.gatipack",
+            &bytes[..bytes.len() / 2],
+            today(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(message.starts_with("my pack.gatipack: "), "{message}");
+    assert!(!message.contains(".upload-"), "{message}");
+    let leftovers: Vec<_> = fs::read_dir(installed.library.root())
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().into_string().ok())
+        .filter(|n| n.starts_with(".upload-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(total(&installed.library), 10);
+}
