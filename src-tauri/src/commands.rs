@@ -200,8 +200,8 @@ pub async fn install_pack(
         .get("x-pack-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("pack.gatipack");
+    // Installs are serialised by the library's own lock, across processes and within this one.
     let state = state.inner();
-    let _one_at_a_time = state.installing.lock().unwrap_or_else(|p| p.into_inner());
     let emit = |p: Progress| {
         // A progress event that cannot be delivered must not stop the install.
         let _ = app.emit(INSTALL_PROGRESS, p);

@@ -22,8 +22,6 @@ pub struct AppState {
     /// The installed pack. Replaced whole after an install, so a search that holds the old one
     /// finishes on it undisturbed.
     catalogue: RwLock<Result<Arc<Catalogue>, IpcError>>,
-    /// Serialises installs: two at once would race to switch the library.
-    pub installing: Mutex<()>,
 }
 
 struct Opened {
@@ -34,26 +32,8 @@ struct Opened {
 /// The library folder: `GATI_LIBRARY` when set (tests and portable installs), else the platform's
 /// data folder, the same one the `gati` command uses.
 pub fn library_location() -> Result<PathBuf, IpcError> {
-    match std::env::var_os(library::LIBRARY_ENV) {
-        Some(dir) if dir.is_empty() => Err(IpcError::new(
-            ErrorCode::Io,
-            format!(
-                "{} is set but empty. Set it to a folder GATI Desktop may write to, or unset it.",
-                library::LIBRARY_ENV
-            ),
-        )),
-        Some(dir) => Ok(PathBuf::from(dir)),
-        None => library::default_location().ok_or_else(|| {
-            IpcError::new(
-                ErrorCode::Io,
-                format!(
-                    "This computer gives no data folder for your account. Start GATI Desktop \
-                     with {} set to a folder it may write to.",
-                    library::LIBRARY_ENV
-                ),
-            )
-        }),
-    }
+    library::location(std::env::var_os(library::LIBRARY_ENV).map(PathBuf::from))
+        .map_err(IpcError::from)
 }
 
 impl AppState {
@@ -73,7 +53,6 @@ impl AppState {
             opened,
             location,
             catalogue: RwLock::new(catalogue),
-            installing: Mutex::new(()),
         }
     }
 

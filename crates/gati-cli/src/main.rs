@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::{Local, NaiveDate, Utc};
 use clap::builder::{OsStringValueParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
@@ -176,17 +176,7 @@ fn today() -> NaiveDate {
 
 /// The library folder: --library or GATI_LIBRARY, else the platform's data folder.
 fn library_root(dir: Option<PathBuf>) -> Result<PathBuf> {
-    match dir {
-        // An empty value is most likely a variable set by mistake (`GATI_LIBRARY=`), and as a
-        // relative path it would mean the working folder, which is never meant.
-        Some(dir) if dir.as_os_str().is_empty() => bail!(
-            "the library folder is empty text: set {} (or --library) to a folder, or unset it",
-            library::LIBRARY_ENV
-        ),
-        Some(dir) => Ok(dir),
-        None => library::default_location()
-            .context("no data folder is known for this user; pass --library DIR"),
-    }
+    Ok(library::location(dir)?)
 }
 
 /// The library, for the commands that only read it: a missing folder holds no pack, and reading

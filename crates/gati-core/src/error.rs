@@ -40,6 +40,10 @@ pub enum Error {
     )]
     EmptyLibrary(PathBuf),
 
+    /// No folder can be used for the library (an empty setting, no data folder).
+    #[error("{0}")]
+    NoLibraryFolder(String),
+
     #[error("{0}")]
     NotFound(String),
 
@@ -78,7 +82,7 @@ impl Error {
             Error::EmptyLibrary(_) => ErrorCode::EmptyLibrary,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::BadRequest(_) => ErrorCode::BadRequest,
-            Error::Io { .. } => ErrorCode::Io,
+            Error::Io { .. } | Error::NoLibraryFolder(_) => ErrorCode::Io,
             Error::Sqlite { .. } | Error::Index { .. } | Error::Storage { .. } => {
                 ErrorCode::Storage
             }

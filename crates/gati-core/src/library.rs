@@ -56,6 +56,25 @@ pub fn default_location() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|d| d.data_dir().join(APP_ID))
 }
 
+/// Where the library is, for every front end: `given` (a `--library` argument or
+/// [`LIBRARY_ENV`]) when there is one, else the platform's data folder. An empty value is refused:
+/// it is most likely a variable set by mistake, and as a relative path it would mean whatever the
+/// working folder happens to be.
+pub fn location(given: Option<PathBuf>) -> Result<PathBuf> {
+    match given {
+        Some(dir) if dir.as_os_str().is_empty() => Err(Error::NoLibraryFolder(format!(
+            "the library folder is empty text: set {LIBRARY_ENV} to a folder, or unset it"
+        ))),
+        Some(dir) => Ok(dir),
+        None => default_location().ok_or_else(|| {
+            Error::NoLibraryFolder(format!(
+                "this computer gives no data folder for your account: set {LIBRARY_ENV} to a \
+                 folder"
+            ))
+        }),
+    }
+}
+
 /// A step of an install, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "stage", rename_all = "kebab-case")]

@@ -2,17 +2,8 @@
 // <html>, which the stylesheet reads. Custom properties set through the CSSOM need no inline
 // style, so the strict content security policy stays intact.
 import type { ReadingComfort } from '../bindings/ReadingComfort';
+import { DEFAULT_COMFORT } from '../bindings/comfort-defaults';
 import { failureMessage, ipc } from './ipc';
-
-// The shell's defaults, which are also the stylesheet's look before anything is applied.
-const DEFAULT_COMFORT: ReadingComfort = {
-  text_size: 100,
-  line_spacing: 1.5,
-  letter_spacing: 0,
-  font: 'system',
-  theme: 'light',
-  reduced_motion: false,
-};
 
 export function applyComfort(c: ReadingComfort) {
   const root = document.documentElement;
