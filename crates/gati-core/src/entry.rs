@@ -31,6 +31,10 @@ pub struct Entry {
     pub tags: Vec<String>,
     #[serde(default)]
     pub related: Vec<String>,
+    /// Ids of entries this one took the place of (two entries merged into one), so that a
+    /// shortlist or plan that stored an old id follows it here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
     pub last_reviewed: NaiveDate,
@@ -311,6 +315,10 @@ pub struct Service {
     pub opening_times: Option<String>,
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// The way in, in plain words, for a service that takes no calls or messages from the public
+    /// (through the school, the health visitor, the GP, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub how_to_reach: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

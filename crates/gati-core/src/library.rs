@@ -487,10 +487,27 @@ impl Catalogue {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The entry with `id`, or the entry that replaced it when two entries were merged, so that
+    /// an address or a list kept from an older pack still leads somewhere.
     pub fn entry(&self, id: &str) -> Result<Entry> {
-        self.db()
-            .entry(id)?
-            .ok_or_else(|| Error::NotFound(format!("no entry has the id `{id}`")))
+        let db = self.db();
+        let found = match db.entry(id)? {
+            Some(entry) => Some(entry),
+            None => match db.successor(id)? {
+                Some(new_id) => db.entry(&new_id)?,
+                None => None,
+            },
+        };
+        found.ok_or_else(|| Error::NotFound(format!("no entry has the id `{id}`")))
+    }
+
+    /// The id of the entry that replaced `id`, when `id` itself is no longer in the pack.
+    pub fn successor(&self, id: &str) -> Result<Option<String>> {
+        let db = self.db();
+        if db.entry(id)?.is_some() {
+            return Ok(None);
+        }
+        db.successor(id)
     }
 
     /// An attachment of an entry, by its file name.

@@ -118,6 +118,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Sources> {
     if let Some(taxonomy) = &taxonomy {
         validate::check_entries(&entries, taxonomy, today, &SourceSpans(&spans), &mut report);
     }
+    crate::twins::check(&entries, &SourceSpans(&spans), &mut report);
     report.sort();
     Ok(Sources {
         root: root.to_path_buf(),
@@ -240,6 +241,7 @@ struct RawEntry {
     waiting_for: Option<Spanned<Vec<Spanned<String>>>>,
     tags: Option<Vec<String>>,
     related: Option<Spanned<Vec<Spanned<String>>>>,
+    replaces: Option<Spanned<Vec<Spanned<String>>>>,
     attachments: Option<Spanned<Vec<Spanned<String>>>>,
     last_reviewed: Option<Spanned<toml::Value>>,
     review_by: Option<Spanned<toml::Value>>,
@@ -407,6 +409,7 @@ impl<'a> EntryReader<'a> {
             waiting_for: self.list("waiting_for", raw.waiting_for),
             tags: raw.tags.unwrap_or_default(),
             related: self.list("related", raw.related),
+            replaces: self.list("replaces", raw.replaces),
             attachments,
             last_reviewed: last_reviewed?,
             review_by: review_by?,

@@ -50,6 +50,7 @@ pub fn check_entries(
         }
     }
 
+    let replaced_by = check_replaced_ids(entries, &first_seen, at, report);
     for (i, e) in entries.iter().enumerate() {
         check_entry(i, e, taxonomy, today, at, report);
         for (n, related) in e.related.iter().enumerate() {
@@ -59,13 +60,49 @@ pub fn check_entries(
                     "an entry cannot be related to itself",
                 );
             } else if !first_seen.contains_key(related.as_str()) {
+                let instead = replaced_by
+                    .get(related.as_str())
+                    .map(|new| format!("; `{new}` replaces it"))
+                    .unwrap_or_default();
                 report.error(
                     at.locate(i, "related", Some(n)),
-                    format!("no entry has the id `{related}`"),
+                    format!("no entry has the id `{related}`{instead}"),
                 );
             }
         }
     }
+}
+
+/// A replaced id names an entry that is gone, and only one entry takes its place: otherwise a
+/// shortlist holding the old id would not know where to go. Returns which entry replaces each id.
+fn check_replaced_ids<'a>(
+    entries: &'a [Entry],
+    ids: &HashMap<&str, usize>,
+    at: &dyn Locate,
+    report: &mut Report,
+) -> HashMap<&'a str, &'a str> {
+    let mut taken: HashMap<&str, &str> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        for (n, old) in e.replaces.iter().enumerate() {
+            let here = at.locate(i, "replaces", Some(n));
+            if !is_slug(old) {
+                report.error(here, format!("`{}` is not an entry id", echo(old)));
+            } else if ids.contains_key(old.as_str()) {
+                report.error(
+                    here,
+                    format!("`{old}` is replaced, so it cannot also be an entry of the pack"),
+                );
+            } else if let Some(first) = taken.get(old.as_str()) {
+                report.error(
+                    here,
+                    format!("`{old}` is already replaced by `{first}`; one entry takes its place"),
+                );
+            } else {
+                taken.insert(old, &e.id);
+            }
+        }
+    }
+    taken
 }
 
 /// Checks one entry, step by step.
@@ -161,10 +198,11 @@ impl EntryCheck<'_> {
             );
         }
         let mut texts: Vec<(&str, Option<usize>, &str)> = vec![("owner", None, &e.owner)];
-        let lists: [(&str, &[String]); 3] = [
+        let lists: [(&str, &[String]); 4] = [
             ("tags", &e.tags),
             ("sources", &e.sources),
             ("related", &e.related),
+            ("replaces", &e.replaces),
         ];
         for (field, list) in lists {
             texts.extend(
@@ -180,6 +218,7 @@ impl EntryCheck<'_> {
                 &service.eligibility,
                 &service.cost,
                 &service.opening_times,
+                &service.how_to_reach,
             ]
             .into_iter()
             .flatten()
@@ -207,6 +246,7 @@ impl EntryCheck<'_> {
             ("tags", e.tags.len()),
             ("sources", e.sources.len()),
             ("related", e.related.len()),
+            ("replaces", e.replaces.len()),
             ("attachments", e.attachments.len()),
             ("service.contacts", contacts),
         ];
@@ -238,9 +278,11 @@ impl EntryCheck<'_> {
                 .collect()
         });
         let related: Vec<&str> = e.related.iter().map(String::as_str).collect();
+        let replaces: Vec<&str> = e.replaces.iter().map(String::as_str).collect();
         let contact_refs: Vec<&str> = contacts.iter().map(String::as_str).collect();
         for (field, values) in [
             ("related", related),
+            ("replaces", replaces),
             ("attachments", names),
             ("service.contacts", contact_refs),
         ] {
@@ -315,6 +357,18 @@ impl EntryCheck<'_> {
             if let Err(problem) = contact.check() {
                 self.error("service.contacts", Some(n), problem);
             }
+        }
+        let reachable = !service.contacts.is_empty()
+            || service
+                .how_to_reach
+                .as_ref()
+                .is_some_and(|h| !h.trim().is_empty());
+        if !reachable {
+            self.report.warning(
+                self.at.locate(self.i, "service", None),
+                "a family cannot reach this service: add a contact from a source, or say in \
+                 `how_to_reach` how they get to it (through the school, the GP, ...)",
+            );
         }
     }
 

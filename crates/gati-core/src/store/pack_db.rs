@@ -215,6 +215,19 @@ impl PackDb {
         json.map(|j| self.decode(&j)).transpose()
     }
 
+    /// The id of the entry that replaced `id` (lists it in `replaces`), if one did.
+    pub fn successor(&self, id: &str) -> Result<Option<String>> {
+        self.conn
+            .prepare_cached(
+                "SELECT entries.id FROM entries, json_each(entries.data, '$.replaces') AS old
+                 WHERE old.value = ?1 LIMIT 1",
+            )
+            .at(&self.path)?
+            .query_row([id], |r| r.get(0))
+            .optional()
+            .at(&self.path)
+    }
+
     /// Calls `f` with every entry, in title order (case-insensitive, then by id): the order in
     /// which an empty search lists them.
     pub fn for_each_in_title_order(&self, mut f: impl FnMut(Entry) -> Result<()>) -> Result<()> {

@@ -103,6 +103,19 @@ impl UserDb {
             .at(&self.path)
     }
 
+    /// Puts `new_id` in the place of `old_id`, keeping its position; when `new_id` is already on
+    /// the list, `old_id` just goes. Each statement is atomic, and either order of failure leaves
+    /// one consistent list, so no transaction is needed.
+    pub fn shortlist_rename(&self, old_id: &str, new_id: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE OR IGNORE shortlist SET entry_id = ?2 WHERE entry_id = ?1",
+                params![old_id, new_id],
+            )
+            .at(&self.path)?;
+        self.shortlist_remove(old_id)
+    }
+
     /// Moves an entry to position `to` (0-based, clamped to the list), keeping the others' order.
     pub fn shortlist_move(&mut self, entry_id: &str, to: usize) -> Result<()> {
         let mut ids: Vec<String> = self.shortlist()?.into_iter().map(|i| i.entry_id).collect();

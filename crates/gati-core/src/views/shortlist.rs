@@ -9,8 +9,15 @@ use crate::library::Catalogue;
 use crate::store::user_db::UserDb;
 use crate::taxonomy::Family;
 
-/// The shortlist's entries in the user's order.
+/// The shortlist's entries in the user's order. An entry that a newer pack merged into another
+/// is first replaced on the list by the one that took its place, so that the list shows, moves
+/// and removes it by its new id.
 pub fn shortlist(catalogue: &Catalogue, user: &UserDb) -> Result<Vec<HitData>> {
+    for item in user.shortlist()? {
+        if let Some(new_id) = catalogue.successor(&item.entry_id)? {
+            user.shortlist_rename(&item.entry_id, &new_id)?;
+        }
+    }
     let ids: Vec<String> = user.shortlist()?.into_iter().map(|i| i.entry_id).collect();
     super::cards(catalogue, &ids)
 }

@@ -63,8 +63,12 @@ pub fn waiting_well(catalogue: &Catalogue, code: &str) -> Result<WaitingWell> {
             _ => page.things_to_try.push(card),
         }
     }
-    // Services for families come before those for professionals, each group by title.
-    page.contacts
-        .sort_by_key(|e| !carries(e, Family::Audience, "parent-carer"));
+    // Services a family can call, write to or visit come first, then those reached through
+    // someone else; within each, services for families before those for professionals. The
+    // sort is stable, so each group keeps the search's title order.
+    page.contacts.sort_by_key(|e| {
+        let has_contacts = e.service.as_ref().is_some_and(|s| !s.contacts.is_empty());
+        (!has_contacts, !carries(e, Family::Audience, "parent-carer"))
+    });
     Ok(page)
 }

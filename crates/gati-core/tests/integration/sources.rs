@@ -339,3 +339,71 @@ fn a_taxonomy_cannot_drop_a_content_model_code() {
         "{ds:#?}"
     );
 }
+
+#[test]
+fn a_replaced_id_is_gone_and_has_one_successor() {
+    let dir = broken_copy();
+    let root = dir.path();
+    let replaces = |ids: &str| format!("replaces = [{ids}]\nlast_reviewed = 2026-11-01");
+    edit(
+        root,
+        "zones-of-regulation",
+        "last_reviewed = 2026-11-01",
+        &replaces("\"old-feelings-page\""),
+    );
+    edit(
+        root,
+        "visual-timetables",
+        "last_reviewed = 2026-11-01",
+        &replaces("\"movement-breaks\", \"old-feelings-page\""),
+    );
+    edit(
+        root,
+        "ear-defenders",
+        "last_reviewed = 2026-11-01",
+        "related = [\"old-feelings-page\"]\nlast_reviewed = 2026-11-01",
+    );
+    // Entries are read in file order: visual timetables claims the old page first.
+    let ds = diagnostics(root);
+    assert_eq!(ds.len(), 3, "{ds:#?}");
+    let d = find(&ds, "visual-timetables.md", "replaces");
+    assert!(
+        d.message
+            .contains("`movement-breaks` is replaced, so it cannot also be an entry"),
+        "{}",
+        d.message
+    );
+    let d = find(&ds, "zones-of-regulation.md", "replaces");
+    assert!(
+        d.message
+            .contains("`old-feelings-page` is already replaced by `visual-timetables`"),
+        "{}",
+        d.message
+    );
+    let d = find(&ds, "ear-defenders.md", "related");
+    assert!(
+        d.message.contains("`visual-timetables` replaces it"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn a_service_no_one_can_reach_is_a_warning_until_it_says_how() {
+    let dir = broken_copy();
+    let root = dir.path();
+    let contact = "[[service.contacts]]\ntype = \"phone\"\nvalue = \"01752 668000\"\nlabel = \"Council switchboard\"\n";
+    edit(root, "duty-line", contact, "");
+    let ds = diagnostics(root);
+    let d = find(&ds, "duty-line.md", "service");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("cannot reach"), "{}", d.message);
+
+    edit(
+        root,
+        "duty-line",
+        "area_served = \"Plymouth\"\n",
+        "area_served = \"Plymouth\"\nhow_to_reach = \"Ask your child's school to contact the team.\"\n",
+    );
+    assert!(diagnostics(root).is_empty());
+}

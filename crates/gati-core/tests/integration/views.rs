@@ -1,7 +1,7 @@
 //! The views front ends show: the browse grid, entry pages, waiting well and the shortlist, over
 //! the mini fixture pack installed in a real library.
 
-use crate::support::{installed_mini, today};
+use crate::support::{build_pack, copy_dir, installed_mini, mini_sources, today};
 use gati_core::search::{Filters, SearchRequest};
 use gati_core::views::{entry_page, grid, shortlist, waiting_well};
 use gati_core::{Error, ErrorCode};
@@ -123,4 +123,56 @@ fn attachments_export_without_overwriting() {
         std::fs::read(&first).unwrap(),
         std::fs::read(&second).unwrap()
     );
+}
+
+#[test]
+fn a_shortlist_follows_merged_entries_to_the_entry_that_replaced_them() {
+    let installed = installed_mini();
+    let user = installed.library.user_db().unwrap();
+    for id in [
+        "zones-of-regulation",
+        "old-worry-page",
+        "visual-timetables",
+        "older-worry-page",
+    ] {
+        user.shortlist_add(id, "2026-11-25").unwrap();
+    }
+
+    // The next pack merges two old pages into worry time.
+    let sources = installed.dir.path().join("sources");
+    copy_dir(&mini_sources(), &sources);
+    let file = sources.join("entries/worry-time.md");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "\nlast_reviewed",
+        "\nreplaces = [\"old-worry-page\", \"older-worry-page\"]\nlast_reviewed",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    let next = installed.dir.path().join("next.gatipack");
+    build_pack(&sources, &next);
+    installed
+        .library
+        .install(&next, today(), &mut |_| {})
+        .unwrap();
+    let catalogue = installed.library.catalogue().unwrap();
+
+    let items = shortlist::shortlist(&catalogue, &user).unwrap();
+    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["zones-of-regulation", "worry-time", "visual-timetables"]
+    );
+    let stored: Vec<String> = user
+        .shortlist()
+        .unwrap()
+        .into_iter()
+        .map(|i| i.entry_id)
+        .collect();
+    assert_eq!(
+        stored,
+        ["zones-of-regulation", "worry-time", "visual-timetables"]
+    );
+    // An address kept from the older pack opens the entry that took its place.
+    let page = entry_page::entry_page(&catalogue, "old-worry-page").unwrap();
+    assert_eq!(page.entry.id, "worry-time");
 }

@@ -99,6 +99,7 @@ pub fn entries(taxonomy: &Taxonomy, count: usize, seed: u64) -> Vec<Entry> {
                 },
                 tags: vec![words(&mut rng, &vocabulary, 2)],
                 related: Vec::new(),
+                replaces: Vec::new(),
                 attachments: Vec::new(),
                 last_reviewed: reviewed,
                 review_by: NaiveDate::from_ymd_opt(2027, 11, 1).unwrap(),
