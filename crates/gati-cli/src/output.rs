@@ -189,7 +189,23 @@ pub fn print_results(
     // The offset is capped by the arguments, but a page number must not overflow whatever it is.
     let first = request.offset.saturating_add(1);
     let last = request.offset.saturating_add(results.hits.len());
-    writeln!(out, "{} {what} (showing {first}-{last})\n", results.total)?;
+    writeln!(out, "{} {what} (showing {first}-{last})", results.total)?;
+    if results.matched_all < results.total {
+        writeln!(
+            out,
+            "{} match every word; the others match some of them.",
+            results.matched_all
+        )?;
+    }
+    if !results.absent.is_empty() {
+        let absent: Vec<String> = results
+            .absent
+            .iter()
+            .map(|w| format!("\"{}\"", echo(w)))
+            .collect();
+        writeln!(out, "No entry mentions {}.", absent.join(" or "))?;
+    }
+    writeln!(out)?;
     for (n, hit) in results.hits.iter().enumerate() {
         let e = &hit.entry;
         writeln!(
@@ -220,7 +236,12 @@ pub fn print_results(
                 })
                 .collect()
         };
-        writeln!(out, "     {snippet}\n")?;
+        writeln!(out, "     {snippet}")?;
+        if !hit.missing.is_empty() {
+            let missing: Vec<String> = hit.missing.iter().map(|w| echo(w)).collect();
+            writeln!(out, "     missing: {}", missing.join(", "))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -253,6 +274,7 @@ pub fn print_entry(out: &mut impl Write, e: &Entry, taxonomy: &Taxonomy) -> io::
             ("eligibility", &service.eligibility),
             ("cost", &service.cost),
             ("opening", &service.opening_times),
+            ("reach via", &service.how_to_reach),
         ] {
             if let Some(v) = value {
                 writeln!(out, "{:<12} {}", format!("{label}:"), escaped(v))?;

@@ -116,7 +116,49 @@ const QUERY_NOISE: &[&str] = &[
     "way",
     "ways",
     "know",
+    // Words of a question or a wish rather than of its subject: with every word of a query
+    // counting towards its rank, an entry must not drop for lacking "near" or "want".
+    "near",
+    "want",
+    "wants",
+    "wanted",
+    "say",
+    "tell",
+    "told",
+    "everything",
+    "anything",
+    "take",
+    "takes",
+    "long",
+    "running",
+    "run",
+    "runs",
 ];
+
+/// Words that almost every entry of a SEND pack could contain, so that a match on one of them
+/// alone is a guess: "down syndrome" must not return tics entries for "syndrome", nor "eating
+/// disorder" language-disorder entries.
+const COMMON_WORDS: &[&str] = &[
+    "syndrome",
+    "syndromes",
+    "disorder",
+    "disorders",
+    "difficulty",
+    "difficulties",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "condition",
+    "conditions",
+    "school",
+    "schools",
+    "support",
+];
+
+pub fn is_common_word(word: &str) -> bool {
+    COMMON_WORDS.contains(&word)
+}
 
 pub fn is_query_noise(word: &str) -> bool {
     QUERY_NOISE.contains(&word) || STOP_WORDS.contains(&word)

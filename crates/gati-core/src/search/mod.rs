@@ -13,12 +13,12 @@ pub use snippet::Fragment;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use crate::entry::HitData;
 use crate::error::{Error, Result};
@@ -91,6 +91,9 @@ pub struct Hit {
     pub entry: HitData,
     pub score: f32,
     pub snippet: Vec<Fragment>,
+    /// The query's words this entry does not match, even through stems, synonyms or the typo
+    /// allowance, as typed (lower-cased): empty when it matches them all.
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,6 +101,12 @@ pub struct Hit {
 pub struct SearchResults {
     /// How many entries match in all, across pages.
     pub total: usize,
+    /// How many of them match every word of the query; they come first. Equal to `total` for a
+    /// listing without words.
+    pub matched_all: usize,
+    /// The query's words that no entry (within the filters) matches at all, when no entry
+    /// matches every word: "No entry mentions ...".
+    pub absent: Vec<String>,
     pub hits: Vec<Hit>,
     /// For each family (by its plural name), how many matching entries carry each code; codes
     /// with no match are left out.
@@ -111,6 +120,11 @@ pub struct SearchResults {
 const COMPLETION_WEIGHT: f32 = 0.8;
 /// How much a correction of a misspelt word counts against a correctly spelt one.
 const CORRECTION_WEIGHT: f32 = 0.6;
+/// Added to an entry's score for each word of the query it matches, so that entries that match
+/// every word rank first, then those that match one fewer, and so on; the text score orders each
+/// tier. Far above any text score, yet small enough that an `f32` still tells apart scores within
+/// a tier (its step at 100,000 is 0.008).
+const WORD_TIER: f32 = 1_000.0;
 
 /// The search side of an installed pack.
 pub struct SearchIndex {
@@ -150,8 +164,10 @@ impl SearchIndex {
 
         let resolved = self.resolve(&plan, searcher, &mut splitter);
         let filters = self.filter_clauses(&request.filters);
+        let word_queries = self.word_queries(&resolved, &plan);
+        let mut matched_all = None;
         let (matches, page): (_, Vec<(f32, DocAddress)>) = if plan.is_empty() {
-            let q = with_filters(Box::new(AllQuery), filters);
+            let q = with_filters(Box::new(AllQuery), clone_all(&filters));
             let collector = MatchCollector {
                 code_sets: &self.index.code_sets,
                 keep_matches: true,
@@ -160,7 +176,14 @@ impl SearchIndex {
             let page = matches.take_page_in_title_order(request.offset, limit);
             (matches, page.into_iter().map(|a| (0.0, a)).collect())
         } else {
-            let q = with_filters(self.text_query(&resolved, &plan), filters);
+            let all_words: Box<dyn Query> = Box::new(BooleanQuery::new(
+                word_queries
+                    .iter()
+                    .map(|q| (Occur::Must, q.box_clone()))
+                    .collect(),
+            ));
+            let ranked = self.ranked_query(&resolved, &plan, &word_queries);
+            let q = with_filters(ranked, clone_all(&filters));
             let top = TopDocs::with_limit(limit.max(1))
                 .and_offset(request.offset)
                 .order_by_score();
@@ -169,8 +192,18 @@ impl SearchIndex {
                 keep_matches: false,
             };
             let (top, matches) = searcher.search(&q, &(top, collector)).map_err(err)?;
+            let all = with_filters(all_words, clone_all(&filters));
+            matched_all = Some(searcher.search(&all, &Count).map_err(err)?);
             let top = if limit == 0 { Vec::new() } else { top };
             (matches, top)
+        };
+        let matched_all = matched_all.unwrap_or(matches.total);
+        let found = words_found(searcher, &word_queries, &page).map_err(err)?;
+        let absent = if matched_all == 0 && matches.total > 0 {
+            self.absent_words(searcher, &plan, &word_queries, &filters)
+                .map_err(err)?
+        } else {
+            Vec::new()
         };
 
         let matcher = TermMatcher::new(
@@ -180,7 +213,8 @@ impl SearchIndex {
                 .collect(),
         );
         let mut hits = Vec::with_capacity(page.len());
-        for (score, address) in page {
+        for ((score, address), found) in page.into_iter().zip(found) {
+            let tiers = found.iter().filter(|f| **f).count() as f32 * WORD_TIER;
             let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
             let text = |field| {
                 doc.get_first(field)
@@ -203,10 +237,18 @@ impl SearchIndex {
                     body
                 }
             };
+            let missing = plan
+                .words
+                .iter()
+                .zip(found)
+                .filter(|(_, found)| !found)
+                .map(|(w, _)| w.raw.clone())
+                .collect();
             hits.push(Hit {
                 entry,
-                score,
+                score: (score - tiers).max(0.0),
                 snippet,
+                missing,
             });
         }
 
@@ -229,6 +271,8 @@ impl SearchIndex {
         };
         Ok(SearchResults {
             total: matches.total,
+            matched_all,
+            absent,
             hits,
             facets,
             suggestion,
@@ -358,6 +402,86 @@ impl SearchIndex {
             .collect()
     }
 
+    /// For each planned word, what matching it means, without scores: any of its stems in any
+    /// text field, or a taxonomy term whose name the word is part of ("salt" in "salt waiting
+    /// list" is matched by every entry about speech and language therapy).
+    fn word_queries(&self, resolved: &[Vec<(String, f32)>], plan: &Plan) -> Vec<Box<dyn Query>> {
+        let f = &self.index.fields;
+        plan.words
+            .iter()
+            .zip(resolved)
+            .map(|(word, alternatives)| {
+                let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (stem, _) in alternatives {
+                    for (field, _) in f.boosted() {
+                        any.push((
+                            Occur::Should,
+                            term_query(Term::from_field_text(field, stem)),
+                        ));
+                    }
+                }
+                for term in plan.terms.iter().filter(|t| t.covers(word.position)) {
+                    let field = f.family(term.family);
+                    any.push((
+                        Occur::Should,
+                        term_query(Term::from_field_text(field, &term.code)),
+                    ));
+                }
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))
+                    as Box<dyn Query>
+            })
+            .collect()
+    }
+
+    /// The text query, ranked in tiers by how many of the query's words an entry matches, so
+    /// that entries that match every word come first. An entry must match a word that can
+    /// carry a result: a word that is not common when the query has one, any word otherwise. A
+    /// term named by noise words alone ("advice") only lifts entries that match.
+    fn ranked_query(
+        &self,
+        resolved: &[Vec<(String, f32)>],
+        plan: &Plan,
+        word_queries: &[Box<dyn Query>],
+    ) -> Box<dyn Query> {
+        let any_carrier = plan.words.iter().any(|w| !w.common);
+        let carriers: Vec<(Occur, Box<dyn Query>)> = plan
+            .words
+            .iter()
+            .zip(word_queries)
+            .filter(|(w, _)| !w.common || !any_carrier)
+            .map(|(_, q)| (Occur::Should, q.box_clone()))
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, self.text_query(resolved, plan)),
+            (Occur::Must, Box::new(BooleanQuery::new(carriers))),
+        ];
+        for q in word_queries {
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q.box_clone(), WORD_TIER)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The planned words that no entry within the filters matches.
+    fn absent_words(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        word_queries: &[Box<dyn Query>],
+        filters: &[Box<dyn Query>],
+    ) -> tantivy::Result<Vec<String>> {
+        let mut absent = Vec::new();
+        for (word, query) in plan.words.iter().zip(word_queries) {
+            let q = with_filters(query.box_clone(), clone_all(filters));
+            if searcher.search(&q, &Count)? == 0 {
+                absent.push(word.raw.clone());
+            }
+        }
+        Ok(absent)
+    }
+
     /// Each word matches if any of its stems is in any text field, scored by BM25 with the
     /// field's boost and the stem's weight; naming a taxonomy term lifts entries tagged with it.
     fn text_query(&self, resolved: &[Vec<(String, f32)>], plan: &Plan) -> Box<dyn Query> {
@@ -373,9 +497,12 @@ impl SearchIndex {
             }
             clauses.push((Occur::Should, Box::new(BooleanQuery::new(word))));
         }
-        for (family, code, weight) in &plan.terms {
-            let q = term_query(Term::from_field_text(f.family(*family), code));
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(q, *weight))));
+        for term in &plan.terms {
+            let q = term_query(Term::from_field_text(f.family(term.family), &term.code));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(q, term.weight)),
+            ));
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -383,6 +510,42 @@ impl SearchIndex {
 
 fn term_query(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+}
+
+/// For each hit of `page`, which planned words it matches: one scorer per word and segment,
+/// visiting the page's documents in index order as scorers require.
+fn words_found(
+    searcher: &Searcher,
+    word_queries: &[Box<dyn Query>],
+    page: &[(f32, DocAddress)],
+) -> tantivy::Result<Vec<Vec<bool>>> {
+    let mut found = vec![vec![false; word_queries.len()]; page.len()];
+    let mut in_index_order: Vec<(DocAddress, usize)> = page
+        .iter()
+        .enumerate()
+        .map(|(n, (_, address))| (*address, n))
+        .collect();
+    in_index_order.sort_unstable();
+    for (w, query) in word_queries.iter().enumerate() {
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        for segment in in_index_order.chunk_by(|a, b| a.0.segment_ord == b.0.segment_ord) {
+            let reader = searcher.segment_reader(segment[0].0.segment_ord);
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for (address, n) in segment {
+                let doc = if scorer.doc() < address.doc_id {
+                    scorer.seek(address.doc_id)
+                } else {
+                    scorer.doc()
+                };
+                found[*n][w] = doc == address.doc_id;
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn clone_all(queries: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
+    queries.iter().map(|q| q.box_clone()).collect()
 }
 
 fn with_filters(query: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {

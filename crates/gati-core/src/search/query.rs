@@ -2,8 +2,9 @@
 //! typed, and which taxonomy terms the words name through their synonyms.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use super::analyzer::{Word, WordSplitter, is_query_noise};
+use super::analyzer::{Word, WordSplitter, is_common_word, is_query_noise};
 use crate::taxonomy::{Family, Taxonomy};
 
 /// A word to match in the text fields.
@@ -15,13 +16,36 @@ pub struct PlannedWord {
     pub distance: u8,
     /// Matched as a prefix too, because it is the last word and may not be finished.
     pub prefix: bool,
+    /// A word so common in the pack's subject (school, disorder, syndrome) that matching it
+    /// alone says nothing about an entry: it ranks, but cannot carry a result on its own.
+    pub common: bool,
+    /// Where the word stands among all the query's words, noise included.
+    pub position: usize,
+}
+
+/// A taxonomy term named in the query by its label or one of its synonyms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedTerm {
+    pub family: Family,
+    pub code: String,
+    /// How much a match lifts an entry.
+    pub weight: f32,
+    /// The positions of the query words that name it.
+    pub words: Range<usize>,
+}
+
+impl PlannedTerm {
+    /// Whether the query word at `position` is part of the phrase that names this term, so
+    /// that an entry carrying the term matches that word in meaning.
+    pub fn covers(&self, position: usize) -> bool {
+        self.words.contains(&position)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
     pub words: Vec<PlannedWord>,
-    /// Terms named by synonyms or labels in the query, with the weight of a match.
-    pub terms: Vec<(Family, String, f32)>,
+    pub terms: Vec<PlannedTerm>,
 }
 
 impl Plan {
@@ -72,9 +96,10 @@ impl SynonymTable {
         SynonymTable { by_first }
     }
 
-    /// The terms whose label or synonym appears as consecutive words of the query.
-    fn find(&self, words: &[Word]) -> Vec<(Family, String, f32)> {
-        let mut found: Vec<(Family, String, f32)> = Vec::new();
+    /// The terms whose label or synonym appears as consecutive words of the query. A term named
+    /// twice keeps the first phrase that names it.
+    fn find(&self, words: &[Word]) -> Vec<PlannedTerm> {
+        let mut found: Vec<PlannedTerm> = Vec::new();
         for i in 0..words.len() {
             let Some(candidates) = self.by_first.get(&words[i].stem) else {
                 continue;
@@ -82,8 +107,13 @@ impl SynonymTable {
             for (stems, family, code) in candidates {
                 let matches = stems.len() <= words.len() - i
                     && stems.iter().zip(&words[i..]).all(|(s, w)| *s == w.stem);
-                if matches && !found.iter().any(|(f, c, _)| f == family && c == code) {
-                    found.push((*family, code.clone(), term_weight(*family)));
+                if matches && !found.iter().any(|t| t.family == *family && t.code == *code) {
+                    found.push(PlannedTerm {
+                        family: *family,
+                        code: code.clone(),
+                        weight: term_weight(*family),
+                        words: i..i + stems.len(),
+                    });
                 }
             }
         }
@@ -98,23 +128,28 @@ pub fn plan(query: &str, synonyms: &SynonymTable, splitter: &mut WordSplitter) -
     let terms = synonyms.find(&words);
     let still_typing = !query.ends_with(char::is_whitespace);
 
-    let content: Vec<&Word> = words.iter().filter(|w| !is_query_noise(&w.raw)).collect();
+    let numbered = || words.iter().enumerate();
+    let content: Vec<(usize, &Word)> = numbered()
+        .filter(|(_, w)| !is_query_noise(&w.raw))
+        .collect();
     // A query of noise words alone ("help") still means something: keep them.
-    let kept: Vec<&Word> = if content.is_empty() {
-        words.iter().collect()
+    let kept: Vec<(usize, &Word)> = if content.is_empty() {
+        numbered().collect()
     } else {
         content
     };
-    let last = words.last();
+    // Common words stand aside only when another word can carry the result.
+    let any_carrier = kept.iter().any(|(_, w)| !is_common_word(&w.raw));
+    let last = words.len().checked_sub(1);
     let planned = kept
         .into_iter()
-        .map(|w| PlannedWord {
+        .map(|(position, w)| PlannedWord {
             raw: w.raw.clone(),
             stem: w.stem.clone(),
             distance: typo_allowance(&w.raw),
-            prefix: still_typing
-                && last.is_some_and(|l| std::ptr::eq(l, w))
-                && w.raw.chars().count() >= 2,
+            prefix: still_typing && Some(position) == last && w.raw.chars().count() >= 2,
+            common: any_carrier && is_common_word(&w.raw),
+            position,
         })
         .collect();
     Plan {
@@ -145,7 +180,7 @@ mod tests {
         assert!(
             p.terms
                 .iter()
-                .any(|(f, c, _)| *f == Family::Need && c == "school-attendance"),
+                .any(|t| t.family == Family::Need && t.code == "school-attendance"),
             "{:?}",
             p.terms
         );
@@ -157,14 +192,12 @@ mod tests {
         assert!(
             p.terms
                 .iter()
-                .any(|(f, c, _)| *f == Family::Need && c == "autism")
+                .any(|t| t.family == Family::Need && t.code == "autism" && t.covers(0))
         );
         let p = plan_of("salt waiting list");
-        assert!(
-            p.terms
-                .iter()
-                .any(|(f, c, _)| *f == Family::WaitingFor && c == "speech-language-therapy")
-        );
+        assert!(p.terms.iter().any(|t| t.family == Family::WaitingFor
+            && t.code == "speech-language-therapy"
+            && t.covers(0)));
     }
 
     #[test]
@@ -179,6 +212,16 @@ mod tests {
         assert_eq!(typo_allowance("adhd"), 0);
         assert_eq!(typo_allowance("worry"), 1);
         assert_eq!(typo_allowance("attention"), 2);
+    }
+
+    #[test]
+    fn common_words_stand_aside_only_beside_a_carrier() {
+        let p = plan_of("down syndrome");
+        let common: Vec<(&str, bool)> =
+            p.words.iter().map(|w| (w.raw.as_str(), w.common)).collect();
+        assert_eq!(common, [("down", false), ("syndrome", true)]);
+        let p = plan_of("school problems");
+        assert!(p.words.iter().all(|w| !w.common), "{:?}", p.words);
     }
 
     #[test]

@@ -155,7 +155,8 @@ proptest! {
     }
 
     /// Any query, with any page, is answered when the request is in range and refused when it
-    /// is not, never a panic; every snippet is text.
+    /// is not, never a panic; every snippet is text; hits that match more of the query's words
+    /// come first, and the count of those matching every word agrees with the page.
     #[test]
     fn any_query_searches(
         query in prop_oneof![
@@ -172,10 +173,18 @@ proptest! {
             Ok(results) => {
                 prop_assert!(in_range);
                 prop_assert!(results.hits.len() <= limit);
+                prop_assert!(results.matched_all <= results.total);
                 for hit in &results.hits {
                     for f in &hit.snippet {
                         prop_assert!(!f.text.is_empty());
                     }
+                }
+                for pair in results.hits.windows(2) {
+                    prop_assert!(pair[0].missing.len() <= pair[1].missing.len());
+                }
+                if request.offset == 0 {
+                    let complete = results.hits.iter().filter(|h| h.missing.is_empty()).count();
+                    prop_assert_eq!(complete, results.matched_all.min(results.hits.len()));
                 }
             }
             Err(e) => prop_assert!(!in_range, "{e}"),

@@ -384,3 +384,65 @@ fn queries_and_pages_have_limits() {
     };
     assert!(f.catalogue.search(&last_page).unwrap().hits.is_empty());
 }
+
+#[test]
+fn entries_matching_every_word_come_first_and_the_others_say_what_they_miss() {
+    let f = fixture();
+    let r = run(
+        &f.catalogue,
+        "carpet movement timetables",
+        Filters::default(),
+    );
+    assert_eq!(r.matched_all, 0);
+    assert!(r.absent.is_empty(), "{:?}", r.absent);
+    let first = &r.hits[0];
+    assert_eq!(first.entry.id, "movement-breaks");
+    assert_eq!(first.missing, ["timetables"]);
+    let timetables = r
+        .hits
+        .iter()
+        .find(|h| h.entry.id == "visual-timetables")
+        .expect("the entry matching one word is still listed");
+    assert_eq!(timetables.missing, ["carpet", "movement"]);
+
+    let r = run(&f.catalogue, "carpet movement", Filters::default());
+    assert_eq!(r.matched_all, 1);
+    assert_eq!(ids(&r)[0], "movement-breaks");
+    assert!(r.hits[0].missing.is_empty());
+}
+
+#[test]
+fn a_word_no_entry_has_is_named_and_missing_from_every_hit() {
+    let f = fixture();
+    let r = run(&f.catalogue, "timetables mortgage", Filters::default());
+    assert_eq!(ids(&r)[0], "visual-timetables");
+    assert!(
+        r.hits.iter().all(|h| h.missing == ["mortgage"]),
+        "{:?}",
+        r.hits
+    );
+    assert_eq!(
+        (r.matched_all, r.absent.clone()),
+        (0, vec!["mortgage".to_string()])
+    );
+}
+
+#[test]
+fn common_words_cannot_carry_a_result_on_their_own() {
+    let f = fixture();
+    // "school" alone is a search; beside a word no entry has, it finds nothing by itself.
+    assert!(run(&f.catalogue, "school", Filters::default()).total > 0);
+    let r = run(&f.catalogue, "mortgage school", Filters::default());
+    assert_eq!(r.total, 0, "{:?}", ids(&r));
+}
+
+#[test]
+fn a_word_named_by_a_synonym_is_matched_by_entries_with_its_term() {
+    let f = fixture();
+    // "salt" names the wait for speech and language therapy: entries carrying that code match
+    // the word whether or not their text has it.
+    let r = run(&f.catalogue, "salt", Filters::default());
+    assert!(!r.hits.is_empty());
+    assert!(r.hits.iter().all(|h| h.missing.is_empty()), "{:?}", r.hits);
+    assert_eq!(r.matched_all, r.total);
+}
