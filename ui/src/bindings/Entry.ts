@@ -10,4 +10,9 @@ export type Entry = { id: string, kind: string, title: string, summary: string,
 /**
  * Markdown, without raw HTML.
  */
-body: string, needs: Array<string>, areas: Array<string>, levels: Array<string>, steps: Array<string>, phases: Array<string>, audiences: Array<string>, waiting_for: Array<string>, tags: Array<string>, related: Array<string>, attachments: Array<Attachment>, last_reviewed: string, review_by: string, owner: string, sources: Array<string>, service?: Service | null, };
+body: string, needs: Array<string>, areas: Array<string>, levels: Array<string>, steps: Array<string>, phases: Array<string>, audiences: Array<string>, waiting_for: Array<string>, tags: Array<string>, related: Array<string>, 
+/**
+ * Ids of entries this one took the place of (two entries merged into one), so that a
+ * shortlist or plan that stored an old id follows it here.
+ */
+replaces?: Array<string>, attachments: Array<Attachment>, last_reviewed: string, review_by: string, owner: string, sources: Array<string>, service?: Service | null, };

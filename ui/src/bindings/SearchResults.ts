@@ -5,7 +5,17 @@ export type SearchResults = {
 /**
  * How many entries match in all, across pages.
  */
-total: number, hits: Array<Hit>, 
+total: number, 
+/**
+ * How many of them match every word of the query; they come first. Equal to `total` for a
+ * listing without words.
+ */
+matched_all: number, 
+/**
+ * The query's words that no entry (within the filters) matches at all, when no entry
+ * matches every word: "No entry mentions ...".
+ */
+absent: Array<string>, hits: Array<Hit>, 
 /**
  * For each family (by its plural name), how many matching entries carry each code; codes
  * with no match are left out.

@@ -4,4 +4,9 @@ import type { Contact } from "./Contact";
 /**
  * How to reach a service, shaped to map onto Open Referral UK (HSDS) services and contacts.
  */
-export type Service = { organisation?: string | null, area_served?: string | null, eligibility?: string | null, cost?: string | null, opening_times?: string | null, contacts: Array<Contact>, };
+export type Service = { organisation?: string | null, area_served?: string | null, eligibility?: string | null, cost?: string | null, opening_times?: string | null, contacts: Array<Contact>, 
+/**
+ * The way in, in plain words, for a service that takes no calls or messages from the public
+ * (through the school, the health visitor, the GP, ...).
+ */
+how_to_reach?: string | null, };
