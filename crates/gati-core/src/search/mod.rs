@@ -92,7 +92,8 @@ pub struct Hit {
     pub score: f32,
     pub snippet: Vec<Fragment>,
     /// The query's words this entry does not match, even through stems, synonyms or the typo
-    /// allowance, as typed (lower-cased): empty when it matches them all.
+    /// allowance, as typed (lower-cased): empty when it matches them all. Common words
+    /// ("disorder", "school") beside others are never missing: they only add to the score.
     pub missing: Vec<String>,
 }
 
@@ -120,6 +121,9 @@ pub struct SearchResults {
 const COMPLETION_WEIGHT: f32 = 0.8;
 /// How much a correction of a misspelt word counts against a correctly spelt one.
 const CORRECTION_WEIGHT: f32 = 0.6;
+/// How much a common word ("syndrome" beside "down") counts against the word that says what the
+/// person wants: a title with "Tourette syndrome" must not outrank one about Down syndrome.
+const COMMON_WEIGHT: f32 = 0.25;
 /// Added to an entry's score for each word of the query it matches, so that entries that match
 /// every word rank first, then those that match one fewer, and so on; the text score orders each
 /// tier. Far above any text score, yet small enough that an `f32` still tells apart scores within
@@ -238,8 +242,7 @@ impl SearchIndex {
                 }
             };
             let missing = plan
-                .words
-                .iter()
+                .counted_words()
                 .zip(found)
                 .filter(|(_, found)| !found)
                 .map(|(w, _)| w.raw.clone())
@@ -402,14 +405,16 @@ impl SearchIndex {
             .collect()
     }
 
-    /// For each planned word, what matching it means, without scores: any of its stems in any
-    /// text field, or a taxonomy term whose name the word is part of ("salt" in "salt waiting
-    /// list" is matched by every entry about speech and language therapy).
+    /// For each word that counts (see [`Plan::counted_words`]), what matching it means, without
+    /// scores: any of its stems in any text field, or a taxonomy term whose name the word is part
+    /// of ("salt" in "salt waiting list" is matched by every entry about speech and language
+    /// therapy).
     fn word_queries(&self, resolved: &[Vec<(String, f32)>], plan: &Plan) -> Vec<Box<dyn Query>> {
         let f = &self.index.fields;
         plan.words
             .iter()
             .zip(resolved)
+            .filter(|(word, _)| !word.common)
             .map(|(word, alternatives)| {
                 let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for (stem, _) in alternatives {
@@ -433,23 +438,19 @@ impl SearchIndex {
             .collect()
     }
 
-    /// The text query, ranked in tiers by how many of the query's words an entry matches, so
-    /// that entries that match every word come first. An entry must match a word that can
-    /// carry a result: a word that is not common when the query has one, any word otherwise. A
-    /// term named by noise words alone ("advice") only lifts entries that match.
+    /// The text query, ranked in tiers by how many of the query's counted words an entry
+    /// matches, so that entries that match every word come first. An entry must match a counted
+    /// word: a common word, or a term named by noise words alone ("advice"), only lifts entries
+    /// that do.
     fn ranked_query(
         &self,
         resolved: &[Vec<(String, f32)>],
         plan: &Plan,
         word_queries: &[Box<dyn Query>],
     ) -> Box<dyn Query> {
-        let any_carrier = plan.words.iter().any(|w| !w.common);
-        let carriers: Vec<(Occur, Box<dyn Query>)> = plan
-            .words
+        let carriers: Vec<(Occur, Box<dyn Query>)> = word_queries
             .iter()
-            .zip(word_queries)
-            .filter(|(w, _)| !w.common || !any_carrier)
-            .map(|(_, q)| (Occur::Should, q.box_clone()))
+            .map(|q| (Occur::Should, q.box_clone()))
             .collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, self.text_query(resolved, plan)),
@@ -464,7 +465,7 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// The planned words that no entry within the filters matches.
+    /// The counted words that no entry within the filters matches.
     fn absent_words(
         &self,
         searcher: &Searcher,
@@ -473,7 +474,7 @@ impl SearchIndex {
         filters: &[Box<dyn Query>],
     ) -> tantivy::Result<Vec<String>> {
         let mut absent = Vec::new();
-        for (word, query) in plan.words.iter().zip(word_queries) {
+        for (word, query) in plan.counted_words().zip(word_queries) {
             let q = with_filters(query.box_clone(), clone_all(filters));
             if searcher.search(&q, &Count)? == 0 {
                 absent.push(word.raw.clone());
@@ -487,12 +488,14 @@ impl SearchIndex {
     fn text_query(&self, resolved: &[Vec<(String, f32)>], plan: &Plan) -> Box<dyn Query> {
         let f = &self.index.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for alternatives in resolved {
+        for (planned, alternatives) in plan.words.iter().zip(resolved) {
             let mut word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let share = if planned.common { COMMON_WEIGHT } else { 1.0 };
             for (stem, weight) in alternatives {
                 for (field, boost) in f.boosted() {
                     let q = term_query(Term::from_field_text(field, stem));
-                    word.push((Occur::Should, Box::new(BoostQuery::new(q, boost * weight))));
+                    let boost = boost * weight * share;
+                    word.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
                 }
             }
             clauses.push((Occur::Should, Box::new(BooleanQuery::new(word))));

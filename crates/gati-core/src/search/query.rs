@@ -52,6 +52,13 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.words.is_empty() && self.terms.is_empty()
     }
+
+    /// The words that decide whether an entry is a result and how it ranks: all but the common
+    /// ones. A common word only adds to the text score, and an entry without it misses nothing a
+    /// person would notice ("attachment disorder" is about attachment).
+    pub fn counted_words(&self) -> impl Iterator<Item = &PlannedWord> {
+        self.words.iter().filter(|w| !w.common)
+    }
 }
 
 pub fn typo_allowance(word: &str) -> u8 {
