@@ -261,6 +261,50 @@ async fn a_fast_typist_always_sees_the_results_for_what_is_in_the_box() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn a_search_says_which_words_it_could_not_match() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+
+    // A word the pack does not hold: the page says so above the list, and every card names it.
+    app.wait_for("#search-box")
+        .await
+        .send_keys("visual timetables mortgage")
+        .await
+        .unwrap();
+    app.until(
+        "the notice about the word no entry has",
+        "document.querySelector('.partial-notice')?.textContent.includes('No entry mentions “mortgage”')",
+    )
+    .await;
+    app.until(
+        "every card to name its missing word",
+        "[...document.querySelectorAll('article.card')].every(c => c.querySelector('.missing')?.textContent.trim() === 'Missing: mortgage')",
+    )
+    .await;
+    assert!(app.text(".result-count").await.starts_with("0 results, and "));
+
+    // Some entries match every word and some only some: the first come first and are counted,
+    // the others follow under their own heading, each saying what it misses.
+    app.js("const box = document.getElementById('search-box'); box.value = 'child cant sit still'; box.dispatchEvent(new Event('input', { bubbles: true }));").await;
+    app.until(
+        "the heading over the partial matches",
+        "document.querySelector('.partial-heading')?.textContent === 'Entries that match some of your words'",
+    )
+    .await;
+    app.until(
+        "full matches first, without a missing line",
+        "(() => { const cards = [...document.querySelectorAll('article.card')]; const first = cards.findIndex(c => c.querySelector('.missing')); return first > 0 && cards.slice(first).every(c => c.querySelector('.missing')) && !document.querySelector('.partial-notice'); })()",
+    )
+    .await;
+    let count = app.text(".result-count").await;
+    assert!(count.contains("that match some of your words"), "{count}");
+    app.screenshot("search-partial").await;
+    app.assert_accessible("search with partial matches").await;
+    app.stop().await;
+}
+
 async fn location_has(app: &App, part: &str) -> bool {
     app.js("return location.hash")
         .await
