@@ -94,9 +94,10 @@ pub fn plain_text(body: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::Start(Tag::Item) => out.push_str("• "),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow,
-            ) => out.push('\n'),
+            // A heading ends with a dash so that a snippet running from it into the text below
+            // reads "What it is — All children…", not "What it is All children…".
+            Event::End(TagEnd::Heading(_)) => out.push_str(" —\n"),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableRow) => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push(' '),
             _ => {}
         }
@@ -179,7 +180,10 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         let text = plain_text("## What to do\n\n- Use **now and next** boards.\n- Say `stop`.\n");
-        assert_eq!(text, "What to do\n• Use now and next boards.\n• Say stop.");
+        assert_eq!(
+            text,
+            "What to do —\n• Use now and next boards.\n• Say stop."
+        );
     }
 
     #[test]

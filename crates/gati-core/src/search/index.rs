@@ -19,7 +19,7 @@ use crate::store::pack_db::PackDb;
 use crate::taxonomy::{Family, Taxonomy};
 
 /// Bumped whenever the schema or the analyzer changes, so that old indexes are rebuilt.
-const INDEX_VERSION: u32 = 2;
+const INDEX_VERSION: u32 = 3;
 
 /// What an index was built from. Stored in the index's commit payload and compared with the
 /// database on every open.

@@ -112,8 +112,8 @@ fn best_window(text: &str, matcher: &TermMatcher, splitter: &mut WordSplitter) -
         }
     }
     let first = hits[best.0].0;
-    let start = word_start(text, first.saturating_sub(LEAD));
-    let end = word_end(text, (start + WINDOW).min(text.len()));
+    let start = window_start(text, first);
+    let end = word_end(text, start, (start + WINDOW).min(text.len()));
 
     let mut parts = Vec::new();
     let mut at = start;
@@ -156,31 +156,52 @@ fn merge_plain(fragments: Vec<Fragment>) -> Vec<Fragment> {
     out
 }
 
-/// Moves back from `i` to the start of a word: the char boundary just after the nearest
-/// whitespace. Whitespace can be more than one byte (a no-break space is two), so the step past it
-/// is the whitespace character's own length.
-fn word_start(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
+/// Where a window whose first match starts at `first` begins: at the start of the line (a
+/// paragraph, list item or heading) when that is at most [`LEAD`] bytes back, else at the start
+/// of the word about [`LEAD`] bytes back, and never inside a word.
+fn window_start(text: &str, first: usize) -> usize {
+    let mut lead = first.saturating_sub(LEAD);
+    while !text.is_char_boundary(lead) {
+        lead -= 1;
     }
-    match text[..i]
+    if let Some(line) = text[lead..first].rfind('\n') {
+        return lead + line + 1;
+    }
+    // Back to the start of the word under `lead` when it is near (whitespace can be more than
+    // one byte: a no-break space is two), else forward to the next word, never cutting one.
+    let back = text[..lead]
         .char_indices()
         .rev()
-        .find(|(_, c)| c.is_whitespace())
-    {
-        Some((ws, c)) if i - ws < 20 => ws + c.len_utf8(),
-        _ => i,
+        .take_while(|(at, _)| lead - at <= 20)
+        .find(|(_, c)| c.is_whitespace());
+    match back {
+        Some((ws, c)) => ws + c.len_utf8(),
+        // The text's own start is the start of its first word.
+        None if lead <= 20 => 0,
+        None => text[lead..first]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(first, |(ws, c)| lead + ws + c.len_utf8()),
     }
 }
 
-/// Moves forward from `i` to the end of a word.
-fn word_end(text: &str, mut i: usize) -> usize {
+/// Where a window that would end at `i` ends: at the end of a word, never inside one. Within 20
+/// bytes the word under `i` is finished; further, the window stops before it, but never at or
+/// before `start`.
+fn word_end(text: &str, start: usize, mut i: usize) -> usize {
     while i < text.len() && !text.is_char_boundary(i) {
         i += 1;
     }
+    if i == text.len() || text[i..].starts_with(char::is_whitespace) {
+        return i;
+    }
     match text[i..].find(char::is_whitespace) {
         Some(ws) if ws < 20 => i + ws,
-        _ => i,
+        None if text.len() - i < 20 => text.len(),
+        _ => text[start..i]
+            .rfind(char::is_whitespace)
+            .filter(|ws| *ws > 0)
+            .map_or(i, |ws| start + ws),
     }
 }
 
@@ -223,6 +244,30 @@ mod tests {
         let joined: String = fragments.iter().map(|f| f.text.as_str()).collect();
         assert!(joined.contains("visual"), "{joined}");
         assert!(joined.starts_with("…minutes-long"), "{joined}");
+    }
+
+    #[test]
+    fn a_snippet_keeps_headings_apart_and_whole_words() {
+        let body = "## What it is for\n\nUse this when a pupil finds the carpet hard.\n\n\
+                    ## How to start\n\nPlan movement breaks every ten minutes and keep them short, \
+                    calm and predictable so that the whole class settles again quickly afterwards.";
+        let text = crate::markdown::plain_text(body);
+        let mut splitter = WordSplitter::default();
+        let matcher = TermMatcher::new(vec![vec![splitter.stem("pupil")]]);
+        let joined: String = snippet(&text, &matcher, &mut splitter)
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect();
+        // The window starts at the line of the match, so the heading above is left out.
+        assert!(joined.starts_with("…Use this when"), "{joined}");
+        assert!(joined.contains("hard. How to start — Plan"), "{joined}");
+        let matcher = TermMatcher::new(vec![vec![splitter.stem("afterwards")]]);
+        let joined: String = snippet(&text, &matcher, &mut splitter)
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect();
+        let first_word = joined.trim_start_matches('…').split(' ').next().unwrap();
+        assert!(text.split_whitespace().any(|w| w == first_word), "{joined}");
     }
 
     #[test]
