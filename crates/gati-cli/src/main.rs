@@ -309,12 +309,7 @@ fn validate(out: &mut impl Write, dir: &Path, json: bool) -> Result<ExitCode> {
     let printed = if json {
         output::print_json(out, &sources.report)
     } else {
-        output::print_report(
-            out,
-            &mut io::stderr().lock(),
-            &sources.report,
-            sources.entries.len(),
-        )
+        output::print_report(out, &mut io::stderr().lock(), &sources.report, &sources)
     };
     unless_broken_pipe(printed)?;
     Ok(if sources.report.has_errors() {
@@ -328,12 +323,7 @@ fn build(out: &mut impl Write, dir: &Path, file: &Path) -> Result<ExitCode> {
     let sources = source::load(dir, today())?;
     let err = &mut io::stderr().lock();
     if sources.report.has_errors() {
-        unless_broken_pipe(output::print_report(
-            out,
-            err,
-            &sources.report,
-            sources.entries.len(),
-        ))?;
+        unless_broken_pipe(output::print_report(out, err, &sources.report, &sources))?;
         bail!("the pack was not built: fix the errors above first");
     }
     // The pack is built whether or not anyone reads its warnings.

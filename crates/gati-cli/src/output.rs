@@ -89,15 +89,22 @@ pub fn print_report(
     out: &mut impl Write,
     err: &mut impl Write,
     report: &Report,
-    entries: usize,
+    sources: &gati_core::source::Sources,
 ) -> io::Result<()> {
     let errors: Vec<_> = report.errors().collect();
     let warnings: Vec<_> = report.warnings().collect();
     print_diagnostics(err, "Errors:", &errors, report.error_count(), "errors")?;
     print_diagnostics(err, WARNINGS, &warnings, warnings.len(), "warnings")?;
+    let unread = sources.entry_files - sources.entries.len();
+    let unread = if unread > 0 {
+        format!(" ({unread} could not be read: see the errors)")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{entries} entries checked: {} error(s), {} warning(s).",
+        "{} entry files checked{unread}: {} error(s), {} warning(s).",
+        sources.entry_files,
         report.error_count(),
         warnings.len()
     )

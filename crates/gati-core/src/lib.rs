@@ -19,6 +19,7 @@ pub mod search;
 pub mod source;
 mod store;
 pub mod taxonomy;
+mod toml_errors;
 mod twins;
 pub mod validate;
 pub mod views;

@@ -64,6 +64,9 @@ pub struct Sources {
     pub info: Option<PackInfo>,
     pub taxonomy: Option<Taxonomy>,
     pub entries: Vec<Entry>,
+    /// How many entry files the folder holds, read or not: an entry that could not be read is
+    /// an error in the report and is still counted here.
+    pub entry_files: usize,
     /// Where each attachment's bytes are, by SHA-256.
     pub attachment_files: BTreeMap<String, PathBuf>,
     pub report: Report,
@@ -124,6 +127,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Sources> {
         root: root.to_path_buf(),
         info,
         taxonomy,
+        entry_files: files.len(),
         entries,
         attachment_files,
         report,
@@ -153,10 +157,7 @@ fn load_pack_info(root: &Path, report: &mut Report) -> Option<PackInfo> {
             Some(info)
         }
         Err(e) => {
-            report.error(
-                toml_error_location(&path, &text, 0, &e),
-                e.message().to_string(),
-            );
+            report_toml_error(report, &path, &text, 0, &e);
             None
         }
     }
@@ -180,10 +181,7 @@ fn load_taxonomy(root: &Path, report: &mut Report) -> Option<Taxonomy> {
             problems.is_empty().then_some(taxonomy)
         }
         Err(e) => {
-            report.error(
-                toml_error_location(&path, &text, 0, &e),
-                e.message().to_string(),
-            );
+            report_toml_error(report, &path, &text, 0, &e);
             None
         }
     }
@@ -202,14 +200,21 @@ fn read_or_report(path: &Path, report: &mut Report) -> Option<String> {
     }
 }
 
-fn toml_error_location(
+/// Reports a TOML error in `text` (which starts at file line `first_line + 1`) at its line and
+/// field, in words an editor can act on.
+fn report_toml_error(
+    report: &mut Report,
     path: &Path,
     text: &str,
     first_line: usize,
     e: &toml::de::Error,
-) -> Location {
+) {
     let line = e.span().map(|s| first_line + line_of(text, s.start));
-    location(path, line, None)
+    let explained = crate::toml_errors::explain(text, e);
+    report.error(
+        location(path, line, explained.field.as_deref()),
+        explained.message,
+    );
 }
 
 fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -349,10 +354,7 @@ fn parse_front_matter(path: &Path, text: EntryText, report: &mut Report) -> Opti
     match toml::from_str(text.front) {
         Ok(raw) => Some(raw),
         Err(e) => {
-            report.error(
-                toml_error_location(path, text.front, text.front_line - 1, &e),
-                e.message().trim().to_string(),
-            );
+            report_toml_error(report, path, text.front, text.front_line - 1, &e);
             None
         }
     }

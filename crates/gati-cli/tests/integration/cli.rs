@@ -43,7 +43,7 @@ fn validate_exits_1_and_names_file_line_and_field() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("10 entries checked: 0 error(s), 0 warning(s)"));
+    assert!(text(&out.stdout).contains("10 entry files checked: 0 error(s), 0 warning(s)"));
 
     let copy = dir.path().join("broken");
     copy_dir(&repo().join("tests/fixtures/mini"), &copy);
@@ -74,6 +74,49 @@ fn validate_exits_1_and_names_file_line_and_field() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("the pack was not built"));
     assert!(!dir.path().join("x.gatipack").exists());
+}
+
+#[test]
+fn an_editors_slips_are_explained_and_every_file_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("slips");
+    copy_dir(&repo().join("tests/fixtures/mini"), &copy);
+    let edit = |entry: &str, from: &str, to: &str| {
+        let path = copy.join("entries").join(entry);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{entry} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("duty-line.md", "type = \"phone\"", "type = \"telephone\"");
+    edit(
+        "worry-time.md",
+        "last_reviewed = 2026-11-01",
+        "last_reviewed = 05/12/2026",
+    );
+    edit("ear-defenders.md", "owner = \"GATI tests\"", "owner = GATI");
+    let out = gati(dir.path())
+        .arg("validate")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    for expected in [
+        "duty-line.md:22: error in `service.contacts.type`: `telephone` is not a value \
+         `service.contacts.type` takes; use one of phone, email, website, address, online, for \
+         example `type = \"phone\"`",
+        "worry-time.md:12: error in `last_reviewed`: `last_reviewed` is a date, written \
+         year-month-day without quotes: `last_reviewed = 2026-12-05`",
+        "ear-defenders.md:13: error in `owner`: `owner` is text: put it in double quotes, for \
+         example `owner = \"GATI\"`",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    assert!(
+        text(&out.stdout).contains("10 entry files checked (3 could not be read: see the errors)"),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -475,7 +518,7 @@ fn a_report_lists_a_hundred_errors_and_json_lists_them_all() {
     assert_eq!(stderr.matches(": error").count(), 100, "{stderr}");
     assert!(stderr.contains("… and 50 more errors"), "{stderr}");
     assert!(
-        text(&out.stdout).contains("10 entries checked: 150 error(s)"),
+        text(&out.stdout).contains("10 entry files checked: 150 error(s)"),
         "{}",
         text(&out.stdout)
     );

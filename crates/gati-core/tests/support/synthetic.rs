@@ -128,6 +128,7 @@ pub fn build_pack(taxonomy: &Taxonomy, count: usize, seed: u64, out: &Path) -> M
         }),
         taxonomy: Some(taxonomy.clone()),
         entries: entries(taxonomy, count, seed),
+        entry_files: count,
         attachment_files: Default::default(),
         report: Report::default(),
     };
