@@ -5,8 +5,6 @@
 //! on the main thread, so the window never waits on them, and a defect that made one panic would
 //! end that one task rather than the window's event loop.
 
-use std::path::PathBuf;
-
 use gati_core::ErrorCode;
 use gati_core::comfort::ReadingComfort;
 use gati_core::entry::HitData;
@@ -16,13 +14,13 @@ use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::taxonomy::Taxonomy;
 use gati_core::views::entry_page::{self, EntryPage};
 use gati_core::views::grid::{self, Grid};
-use gati_core::views::shortlist;
+use gati_core::views::shortlist::{self, DocumentFormat};
 use gati_core::views::waiting_well::{self, WaitingWell};
 use serde::Serialize;
-use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_opener::OpenerExt;
 
+use crate::dialogs;
 use crate::error::{IpcError, IpcResult, io_error};
 use crate::state::AppState;
 
@@ -114,15 +112,23 @@ pub fn shortlist_move(
 }
 
 /// Writes the shortlist as Markdown into the Downloads folder and returns where.
+/// Saves the shortlist, with every entry's full text, where the person chooses in the system's
+/// save dialog. Returns where it went, or nothing when they cancelled.
 #[tauri::command]
-pub fn shortlist_export(state: State<'_, AppState>) -> IpcResult<String> {
-    let path = shortlist::export(
-        &*state.catalogue()?,
-        &*state.user()?,
-        crate::today(),
-        &downloads()?,
-    )?;
-    Ok(path.display().to_string())
+pub async fn shortlist_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: DocumentFormat,
+) -> IpcResult<Option<String>> {
+    let today = crate::today();
+    let offered = format.file_name(today);
+    let Some(path) =
+        dialogs::choose_save_path(&app, &offered, format.description(), format.extension())
+    else {
+        return Ok(None);
+    };
+    shortlist::save_as(&*state.catalogue()?, &*state.user()?, format, today, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 #[tauri::command]
@@ -146,22 +152,40 @@ pub fn open_attachment(
     let path = state
         .library()?
         .attachment_copy(&*state.catalogue()?, &entry_id, &name)?;
+    // The launcher's own error ("gio open ... failed with exit status 2") means nothing to a
+    // reader; the usual cause is that no program on the computer opens files of this type.
     app.opener()
         .open_path(path.display().to_string(), None::<&str>)
-        .map_err(|e| io_error(format!("could not open {}: {e}", path.display())))
+        .map_err(|_| {
+            let kind = path.extension().map_or("this kind of".to_string(), |e| {
+                format!(".{}", e.to_string_lossy())
+            });
+            IpcError::new(
+                ErrorCode::Io,
+                format!(
+                    "No program on this computer opens {kind} files, so {name} could not be \
+                     opened. Use “Save a copy” and open it from where you save it."
+                ),
+            )
+        })
 }
 
-/// Saves a copy of an attachment into the Downloads folder and returns where.
+/// Saves a copy of an attachment where the person chooses in the system's save dialog. Returns
+/// where it went, or nothing when they cancelled.
 #[tauri::command]
-pub fn save_attachment(
+pub async fn save_attachment(
+    app: AppHandle,
     state: State<'_, AppState>,
     entry_id: String,
     name: String,
-) -> IpcResult<String> {
-    let path = state
-        .catalogue()?
-        .save_attachment(&entry_id, &name, &downloads()?)?;
-    Ok(path.display().to_string())
+) -> IpcResult<Option<String>> {
+    let catalogue = state.catalogue()?;
+    let extension = name.rsplit_once('.').map_or("", |(_, e)| e).to_string();
+    let Some(path) = dialogs::choose_save_path(&app, &name, "Attachment", &extension) else {
+        return Ok(None);
+    };
+    catalogue.save_attachment_as(&entry_id, &name, &path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// Opens a link in the system browser, mail or phone app. Only these schemes pass: a link can
@@ -180,26 +204,17 @@ pub fn open_link(app: AppHandle, url: String) -> IpcResult<()> {
         .map_err(|e| io_error(format!("could not open {url}: {e}")))
 }
 
-/// Installs a pack file sent as the raw request body, reporting progress as events. The file is
-/// checked whole before anything installed changes; on any failure the old pack stays in use.
+/// Asks for a pack file in the system's open dialog and installs it, reporting progress as
+/// events. The file is checked whole before anything installed changes; on any failure the old
+/// pack stays in use. Returns the new pack, or nothing when the person cancelled.
 #[tauri::command]
 pub async fn install_pack(
     app: AppHandle,
     state: State<'_, AppState>,
-    request: Request<'_>,
-) -> IpcResult<PackMeta> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(IpcError::new(
-            ErrorCode::BadRequest,
-            "the pack file must be sent as raw bytes",
-        ));
+) -> IpcResult<Option<PackMeta>> {
+    let Some(path) = dialogs::choose_open_path(&app, "GATI resource pack", "gatipack") else {
+        return Ok(None);
     };
-    // The file keeps the name the person chose, so that any error message names their file.
-    let name = request
-        .headers()
-        .get("x-pack-name")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("pack.gatipack");
     // Installs are serialised by the library's own lock, across processes and within this one.
     let state = state.inner();
     let emit = |p: Progress| {
@@ -208,16 +223,6 @@ pub async fn install_pack(
     };
     state
         .library()?
-        .install_bytes(name, bytes, crate::today(), &mut { emit })?;
-    Ok(state.reload()?.meta().clone())
-}
-
-fn downloads() -> IpcResult<PathBuf> {
-    directories::UserDirs::new()
-        .and_then(|d| {
-            d.download_dir()
-                .map(PathBuf::from)
-                .or_else(|| Some(d.home_dir().to_path_buf()))
-        })
-        .ok_or_else(|| io_error("no Downloads or home folder to save into"))
+        .install(&path, crate::today(), &mut { emit })?;
+    Ok(Some(state.reload()?.meta().clone()))
 }

@@ -2,6 +2,7 @@
 //! the core to the front end as commands. Everything it shows comes from `gati_core`.
 
 mod commands;
+mod dialogs;
 mod error;
 mod state;
 #[cfg(target_os = "linux")]
@@ -24,6 +25,7 @@ pub fn run() {
     webview::prepare_environment();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             // Starting cannot fail: a library that cannot be opened is shown as a problem
             // screen that says what, where and what to do.
@@ -43,7 +45,7 @@ pub fn run() {
             commands::shortlist_add,
             commands::shortlist_remove,
             commands::shortlist_move,
-            commands::shortlist_export,
+            commands::shortlist_save,
             commands::comfort,
             commands::set_comfort,
             commands::open_attachment,

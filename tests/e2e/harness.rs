@@ -52,6 +52,9 @@ const REPAINT_STOP: &str =
 /// The app, running in its window, with a library folder of the test's own.
 pub struct App {
     pub client: Client,
+    /// The folder that stands in for the system's file dialogs (`GATI_TEST_DIALOGS`): saves
+    /// land here, and an open picks the file put here.
+    pub dialogs: PathBuf,
     _driver: Driver,
 }
 
@@ -73,6 +76,8 @@ fn free_port_pair() -> u16 {
 impl App {
     pub async fn start(library: &Path) -> App {
         let port = free_port_pair();
+        let dialogs = library.with_extension("dialogs");
+        std::fs::create_dir_all(&dialogs).unwrap();
         // The driver's and the app's messages go to a log per session, for when a test fails.
         let logs = repo_root().join("target/e2e-logs");
         std::fs::create_dir_all(&logs).unwrap();
@@ -85,6 +90,7 @@ impl App {
                 &(port + 1).to_string(),
             ])
             .env("GATI_LIBRARY", library)
+            .env("GATI_TEST_DIALOGS", &dialogs)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -114,6 +120,7 @@ impl App {
             .expect("a WebDriver session with the app");
         let app = App {
             client,
+            dialogs,
             _driver: driver,
         };
         app.wait_for("main h1, #search-box").await;

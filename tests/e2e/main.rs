@@ -270,7 +270,7 @@ async fn a_search_says_which_words_it_could_not_match() {
     // A word the pack does not hold: the page says so above the list, and every card names it.
     app.wait_for("#search-box")
         .await
-        .send_keys("visual timetables mortgage")
+        .send_keys("timetable mortgage")
         .await
         .unwrap();
     app.until(
@@ -283,11 +283,15 @@ async fn a_search_says_which_words_it_could_not_match() {
         "[...document.querySelectorAll('article.card')].every(c => c.querySelector('.missing')?.textContent.trim() === 'Missing: mortgage')",
     )
     .await;
-    assert!(app.text(".result-count").await.starts_with("0 results, and "));
+    assert!(
+        app.text(".result-count")
+            .await
+            .starts_with("0 results, and ")
+    );
 
     // Some entries match every word and some only some: the first come first and are counted,
     // the others follow under their own heading, each saying what it misses.
-    app.js("const box = document.getElementById('search-box'); box.value = 'child cant sit still'; box.dispatchEvent(new Event('input', { bubbles: true }));").await;
+    app.js("const box = document.getElementById('search-box'); box.value = 'talk time drop in'; box.dispatchEvent(new Event('input', { bubbles: true }));").await;
     app.until(
         "the heading over the partial matches",
         "document.querySelector('.partial-heading')?.textContent === 'Entries that match some of your words'",
@@ -302,6 +306,80 @@ async fn a_search_says_which_words_it_could_not_match() {
     assert!(count.contains("that match some of your words"), "{count}");
     app.screenshot("search-partial").await;
     app.assert_accessible("search with partial matches").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn the_keyboard_reaches_search_goes_back_and_lands_on_headings() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    // With a filter ticked and its checkbox focused, `/` still reaches the box, and what follows
+    // is typed there instead of toggling the filter.
+    app.wait_for("#search-box").await;
+    app.js("const box = [...document.querySelectorAll('.filters input[type=checkbox]')][0]; box.click(); box.focus();").await;
+    app.until(
+        "the filter ticked and focused",
+        "document.activeElement?.type === 'checkbox' && document.activeElement.checked",
+    )
+    .await;
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("/child cant sit still")
+        .await
+        .unwrap();
+    app.until(
+        "the words in the box",
+        "document.getElementById('search-box').value === 'child cant sit still'",
+    )
+    .await;
+    assert_eq!(
+        app.js("return document.querySelectorAll('.filters input:checked').length")
+            .await,
+        serde_json::json!(1),
+        "the filter stays ticked"
+    );
+    app.until(
+        "the results for all the words",
+        "document.querySelector('.results').dataset.shownQuery === 'child cant sit still'",
+    )
+    .await;
+
+    // Opening an entry puts focus on its heading.
+    let first = app.result_ids().await[0].clone();
+    app.click("[data-result]").await;
+    app.wait_for("article.entry h1").await;
+    app.until(
+        "focus on the entry's heading",
+        "document.activeElement?.matches('article.entry h1')",
+    )
+    .await;
+    // Alt+Left goes back to the same search, with its words and filter.
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&format!("{}{}", Key::Alt, Key::Left))
+        .await
+        .unwrap();
+    app.until(
+        "the search again",
+        "document.getElementById('search-box')?.value === 'child cant sit still'",
+    )
+    .await;
+    assert_eq!(app.result_ids().await[0], first);
+
+    // The Search tab returns to the last search and puts focus in the box.
+    app.go("#/browse").await;
+    app.wait_for("table.grid").await;
+    app.click("nav li:first-child a").await;
+    app.until(
+        "the last search with focus in the box",
+        "document.activeElement?.id === 'search-box' && document.getElementById('search-box').value === 'child cant sit still'",
+    )
+    .await;
     app.stop().await;
 }
 
@@ -486,6 +564,36 @@ async fn the_shortlist_adds_reorders_removes_and_prints() {
     )
     .await;
     assert!(app.text("nav a[href='#/shortlist']").await.contains("(2)"));
+    // An item moved to the end keeps focus, on the button that still works there.
+    app.click("#down-visual-timetables-now-and-next").await;
+    app.until(
+        "focus on the moved item's other button",
+        "document.activeElement?.id === 'up-visual-timetables-now-and-next'",
+    )
+    .await;
+    app.click("#up-visual-timetables-now-and-next").await;
+    app.until(
+        "the list back in order",
+        "document.querySelector('.shortlist .card-title a').getAttribute('href') === '#/entry/visual-timetables-now-and-next'",
+    )
+    .await;
+
+    // Saving asks where (the test folder answers for the dialog) and says where it went, beside
+    // the button; the Word document holds each entry's full text.
+    app.click("#save-document").await;
+    app.until(
+        "the saved notice",
+        "document.getElementById('save-result').textContent.startsWith('Saved the shortlist to ')",
+    )
+    .await;
+    let saved: Vec<_> = std::fs::read_dir(&app.dialogs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(saved[0].to_string_lossy().ends_with(".docx"), "{saved:?}");
+    let docx = std::fs::read(&saved[0]).unwrap();
+    assert_eq!(&docx[..2], b"PK");
     app.screenshot("shortlist").await;
     app.assert_accessible("shortlist").await;
 
@@ -495,6 +603,13 @@ async fn the_shortlist_adds_reorders_removes_and_prints() {
         .js("return document.querySelectorAll('.print-list > li').length")
         .await;
     assert_eq!(printed, serde_json::json!(2));
+    assert!(app.text(".print-list h2").await.starts_with("1. "));
+    app.go("#/shortlist/print-full").await;
+    app.until(
+        "each entry's full text",
+        "document.querySelectorAll('.print-list.full .body').length === 2",
+    )
+    .await;
     app.screenshot("shortlist-print").await;
     app.assert_accessible("shortlist print view").await;
     app.stop().await;
@@ -555,17 +670,15 @@ async fn reading_comfort_is_kept_after_a_restart() {
 async fn a_broken_pack_is_refused_and_the_old_one_stays() {
     let dir = library();
     let bundled = std::fs::read(repo_root().join("src-tauri/resources/gati.gatipack")).unwrap();
-    let broken = dir.path().join("broken.gatipack");
-    std::fs::write(&broken, &bundled[..bundled.len() / 2]).unwrap();
-
     let app = App::start(&dir.path().join("library")).await;
+    // The person picks this file in the open dialog (the test folder stands in for it).
+    std::fs::write(
+        app.dialogs.join("broken.gatipack"),
+        &bundled[..bundled.len() / 2],
+    )
+    .unwrap();
     app.go("#/settings").await;
-    app.wait_for("#pack-file")
-        .await
-        .send_keys(&broken.display().to_string())
-        .await
-        .unwrap();
-    app.click(".install button").await;
+    app.click("#choose-pack").await;
     app.until(
         "the refusal",
         "document.querySelector('#install-result[role=alert]')",

@@ -6,6 +6,7 @@
 
 pub mod comfort;
 pub mod diagnostics;
+pub mod docx;
 pub mod entry;
 pub mod error;
 mod files;

@@ -528,11 +528,11 @@ impl Catalogue {
         Ok((attachment, bytes))
     }
 
-    /// Saves a copy of an attachment into `dir` (the person's Downloads folder, say) under its
-    /// own name, never overwriting a file already there, and returns where it went.
-    pub fn save_attachment(&self, entry_id: &str, name: &str, dir: &Path) -> Result<PathBuf> {
-        let (attachment, bytes) = self.attachment(entry_id, name)?;
-        files::write_new_file(dir, &attachment.name, &bytes)
+    /// Saves a copy of an attachment the entry really has to `path`, a place the person chose
+    /// in the system's save dialog (which asked before replacing a file), in one rename.
+    pub fn save_attachment_as(&self, entry_id: &str, name: &str, path: &Path) -> Result<()> {
+        let (_, bytes) = self.attachment(entry_id, name)?;
+        files::write_whole(path, &bytes)
     }
 
     pub fn stats(&self) -> Result<Stats> {

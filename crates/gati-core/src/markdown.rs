@@ -3,7 +3,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-fn parser(body: &str) -> Parser<'_> {
+pub(crate) fn parser(body: &str) -> Parser<'_> {
     Parser::new_ext(
         body,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS,

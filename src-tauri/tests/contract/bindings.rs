@@ -12,6 +12,7 @@ use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::taxonomy::{Family, Taxonomy};
 use gati_core::views::entry_page::EntryPage;
 use gati_core::views::grid::Grid;
+use gati_core::views::shortlist::DocumentFormat;
 use gati_core::views::waiting_well::WaitingWell;
 use gati_desktop::{AppInfo, IpcError};
 use ts_rs::{Config, TS};
@@ -29,6 +30,7 @@ fn export_all(dir: &Path) {
     ReadingComfort::export_all(&cfg).unwrap();
     Progress::export_all(&cfg).unwrap();
     Family::export_all(&cfg).unwrap();
+    DocumentFormat::export_all(&cfg).unwrap();
     fs::write(dir.join("families.ts"), families_ts()).unwrap();
     fs::write(dir.join("comfort-defaults.ts"), comfort_defaults_ts()).unwrap();
 }

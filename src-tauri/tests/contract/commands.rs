@@ -48,6 +48,12 @@ fn typescript(rust: &str) -> String {
     if let Some(inner) = rust.strip_prefix("Vec<").and_then(|r| r.strip_suffix('>')) {
         return format!("{}[]", typescript(inner));
     }
+    if let Some(inner) = rust
+        .strip_prefix("Option<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
+        return format!("{} | null", typescript(inner));
+    }
     match rust {
         "()" => "null".into(),
         "String" => "string".into(),
@@ -193,15 +199,15 @@ fn ipc_ts_calls_exactly_the_registered_commands_with_their_signatures() {
 
 #[test]
 fn the_reader_sees_every_shape_of_signature() {
-    // The parsers above must find a command with no arguments, several, a raw body and a unit
-    // result, or the comparison would pass by seeing nothing.
+    // The parsers above must find a command with no arguments, several, an optional result and
+    // a unit result, or the comparison would pass by seeing nothing.
     let declared = declared();
     assert_eq!(declared["app_info"].args, Some(vec![]));
     assert_eq!(
         declared["open_attachment"].args,
         Some(vec!["entryId".to_string(), "name".to_string()])
     );
-    assert_eq!(declared["install_pack"].args, None);
+    assert_eq!(declared["install_pack"].result, "PackMeta | null");
     assert_eq!(declared["set_comfort"].result, "null");
     assert_eq!(declared["shortlist"].result, "HitData[]");
     assert!(declared.len() >= 17);

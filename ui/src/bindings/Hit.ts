@@ -4,6 +4,7 @@ import type { Fragment } from "./Fragment";
 export type Hit = { score: number, snippet: Array<Fragment>, 
 /**
  * The query's words this entry does not match, even through stems, synonyms or the typo
- * allowance, as typed (lower-cased): empty when it matches them all.
+ * allowance, as typed (lower-cased): empty when it matches them all. Common words
+ * ("disorder", "school") beside others are never missing: they only add to the score.
  */
 missing: Array<string>, id: string, kind: string, title: string, summary: string, needs: Array<string>, areas: Array<string>, levels: Array<string>, steps: Array<string>, phases: Array<string>, audiences: Array<string>, waiting_for: Array<string>, };

@@ -1,9 +1,10 @@
 // The one typed way to the shell. Every command the front end uses is here, with the types
 // generated from Rust in ../bindings, and every failure arrives as an IpcFailure with a code
 // from the shell's closed set.
-import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { AppInfo } from '../bindings/AppInfo';
+import type { DocumentFormat } from '../bindings/DocumentFormat';
 import type { EntryPage } from '../bindings/EntryPage';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Grid } from '../bindings/Grid';
@@ -35,9 +36,9 @@ function isIpcError(e: unknown): e is IpcError {
   return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
 }
 
-async function call<T>(command: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
-    return await invoke<T>(command, args, options);
+    return await invoke<T>(command, args);
   } catch (e) {
     throw isIpcError(e) ? new IpcFailure(e.code, e.message) : new IpcFailure('ipc', String(e));
   }
@@ -54,20 +55,23 @@ export const ipc = {
   shortlistAdd: (id: string) => call<HitData[]>('shortlist_add', { id }),
   shortlistRemove: (id: string) => call<HitData[]>('shortlist_remove', { id }),
   shortlistMove: (id: string, to: number) => call<HitData[]>('shortlist_move', { id, to }),
-  shortlistExport: () => call<string>('shortlist_export'),
+  /** Asks where to save the shortlist as `format`; the path it went to, or null if cancelled. */
+  shortlistSave: (format: DocumentFormat) => call<string | null>('shortlist_save', { format }),
   comfort: () => call<ReadingComfort>('comfort'),
   setComfort: (comfort: ReadingComfort) => call<null>('set_comfort', { comfort }),
   openAttachment: (entryId: string, name: string) =>
     call<null>('open_attachment', { entryId, name }),
+  /** Asks where to save a copy; the path it went to, or null if cancelled. */
   saveAttachment: (entryId: string, name: string) =>
-    call<string>('save_attachment', { entryId, name }),
+    call<string | null>('save_attachment', { entryId, name }),
   openLink: (url: string) => call<null>('open_link', { url }),
 
-  /** Sends a pack file's bytes to be installed, reporting each stage to `onProgress`. */
-  async installPack(name: string, bytes: Uint8Array, onProgress: (p: Progress) => void): Promise<PackMeta> {
+  /** Asks for a pack file in the system's dialog and installs it, reporting each stage to
+   * `onProgress`; the new pack, or null if the person cancelled. */
+  async installPack(onProgress: (p: Progress) => void): Promise<PackMeta | null> {
     const stop = await listen<Progress>('install-progress', (event) => onProgress(event.payload));
     try {
-      return await call<PackMeta>('install_pack', bytes, { headers: { 'X-Pack-Name': name.replace(/[^\x20-\x7e]/g, '_') } });
+      return await call<PackMeta | null>('install_pack');
     } finally {
       stop();
     }

@@ -8,17 +8,18 @@ import { FAMILIES } from '../bindings/families';
 /** The field name of each family's codes in filters, facets and the taxonomy, from Rust. */
 export const PLURAL = Object.fromEntries(FAMILIES.map((f) => [f.key, f.plural])) as Record<Family, keyof Taxonomy>;
 
-/** The families shown as filters, in the order people meet them, with their legends. */
-const LEGENDS: [Family, string][] = [
-  ['area', 'Area of need'],
-  ['need', 'Need'],
-  ['level', 'Level of support'],
-  ['phase', 'Age phase'],
-  ['audience', 'Written for'],
-  ['kind', 'Kind'],
-  ['waiting_for', 'Waiting for'],
+/** The families shown as filters, the most used first, with their legends. The long ones are
+ * folded behind a count of what is ticked, so that the results stay near. */
+const LEGENDS: [Family, string, boolean][] = [
+  ['phase', 'Age phase', false],
+  ['level', 'Level of support', false],
+  ['audience', 'Written for', false],
+  ['kind', 'Kind', false],
+  ['area', 'Area of need', false],
+  ['need', 'Need', true],
+  ['waiting_for', 'Waiting for', true],
 ];
-export const FILTERS = LEGENDS.map(([key, legend]) => ({ key, plural: PLURAL[key], legend }));
+export const FILTERS = LEGENDS.map(([key, legend, folded]) => ({ key, plural: PLURAL[key], legend, folded }));
 
 export const taxonomyState = $state<{ value: Taxonomy | null }>({ value: null });
 
@@ -32,4 +33,18 @@ export function label(plural: keyof Taxonomy, code: string): string {
 
 export function labels(plural: keyof Taxonomy, codes: string[]): string {
   return codes.map((c) => label(plural, c)).join(', ');
+}
+
+/** Levels of support in the words of families, for entries written for them: "targeted" and
+ * "specialist and statutory" are the words of professionals. */
+const FAMILY_LEVELS: Record<string, string> = {
+  universal: 'For every child',
+  targeted: 'Extra help',
+  specialist: 'Specialist help',
+};
+
+/** The label of a level for an entry written for `audiences`. */
+export function levelLabel(level: string, audiences: string[]): string {
+  const forFamilies = !audiences.includes('practitioner');
+  return (forFamilies && FAMILY_LEVELS[level]) || label('levels', level);
 }

@@ -6,7 +6,7 @@ export type Route =
   | { screen: 'browse'; params: URLSearchParams }
   | { screen: 'entry'; id: string }
   | { screen: 'waiting'; code: string | null }
-  | { screen: 'shortlist'; print: boolean }
+  | { screen: 'shortlist'; print: 'none' | 'summaries' | 'full' }
   | { screen: 'settings' };
 
 function parse(hash: string): Route {
@@ -21,7 +21,7 @@ function parse(hash: string): Route {
     case 'waiting':
       return { screen: 'waiting', code: parts[1] ?? null };
     case 'shortlist':
-      return { screen: 'shortlist', print: parts[1] === 'print' };
+      return { screen: 'shortlist', print: parts[1] === 'print' ? 'summaries' : parts[1] === 'print-full' ? 'full' : 'none' };
     case 'settings':
       return { screen: 'settings' };
     default:
@@ -29,7 +29,16 @@ function parse(hash: string): Route {
   }
 }
 
-export const router = $state({ route: parse(location.hash), hash: location.hash });
+/** The screen shown, its address, and the address of the last search (for the Search tab). */
+export const router = $state({
+  route: parse(location.hash),
+  hash: location.hash,
+  lastSearch: isSearch(location.hash) ? location.hash : '#/search',
+});
+
+function isSearch(hash: string): boolean {
+  return parse(hash).screen === 'search';
+}
 
 // Where each page was scrolled to, so that Back returns to the same place in a long list. Only the
 // most recent pages are kept: every search typed is a page of its own.
@@ -42,6 +51,7 @@ window.addEventListener('hashchange', () => {
   pendingHash = null;
   router.route = parse(location.hash);
   router.hash = location.hash;
+  if (router.route.screen === 'search') router.lastSearch = location.hash || '#/search';
 });
 
 export function rememberScroll() {
@@ -88,6 +98,7 @@ window.addEventListener('keydown', (e) => e.key === 'Enter' && writePendingHash(
 export function replaceHash(hash: string) {
   if (hash === router.hash) return;
   router.hash = hash;
+  if (isSearch(hash)) router.lastSearch = hash;
   pendingHash = hash;
   if (hashTimer === undefined) writePendingHash();
 }

@@ -518,7 +518,9 @@ fn a_report_lists_a_hundred_errors_and_json_lists_them_all() {
     assert_eq!(stderr.matches(": error").count(), 100, "{stderr}");
     assert!(stderr.contains("… and 50 more errors"), "{stderr}");
     assert!(
-        text(&out.stdout).contains("10 entry files checked: 150 error(s)"),
+        text(&out.stdout).contains(
+            "160 entry files checked (150 could not be read: see the errors): 150 error(s)"
+        ),
         "{}",
         text(&out.stdout)
     );

@@ -311,11 +311,13 @@ fn unknown_fields_and_broken_toml_point_at_their_line() {
         .find(|d| d.location.file.ends_with("worry-time.md"))
         .unwrap();
     assert!(
-        tagz.message.contains("unknown field `tagz`"),
+        tagz.message
+            .contains("`tagz` is not a field here. Did you mean `tags`?"),
         "{}",
         tagz.message
     );
     assert_eq!(tagz.location.line, Some(10));
+    assert_eq!(tagz.location.field.as_deref(), Some("tagz"));
     let title = ds
         .iter()
         .find(|d| d.location.file.ends_with("movement-breaks.md"))

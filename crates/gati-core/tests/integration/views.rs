@@ -95,7 +95,10 @@ fn the_shortlist_keeps_its_order_and_exports_as_markdown() {
     let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["movement-breaks", "worry-time", "visual-timetables"]);
 
-    let text = shortlist::to_markdown(&catalogue, &items, today());
+    let saved = installed.dir.path().join("chosen name.md");
+    let markdown = shortlist::DocumentFormat::Markdown;
+    shortlist::save_as(&catalogue, &user, markdown, today(), &saved).unwrap();
+    let text = std::fs::read_to_string(&saved).unwrap();
     assert!(text.starts_with("# Shortlist\n"), "{text}");
     assert!(text.contains("25 November 2026"), "{text}");
     let first = text
@@ -104,25 +107,47 @@ fn the_shortlist_keeps_its_order_and_exports_as_markdown() {
     let second = text.find("## 2. Worry time").expect("numbered in order");
     assert!(first < second, "{text}");
     assert!(text.contains("- Level: Universal"), "{text}");
+    // Each entry's full text is there, its headings below the entry's title.
+    let body = catalogue.entry("worry-time").unwrap().body;
+    let heading = body.lines().find(|l| l.starts_with("## ")).unwrap();
+    assert!(text.contains(&format!("#{heading}\n")), "{text}");
+
+    // Saving again to the same place (the save dialog has asked) replaces the file whole.
+    let plain = shortlist::DocumentFormat::Text;
+    shortlist::save_as(&catalogue, &user, plain, today(), &saved).unwrap();
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.starts_with("SHORTLIST\n"), "{text}");
+    assert!(!text.contains("##"), "plain text has no Markdown: {text}");
+
+    let docx =
+        shortlist::document(&catalogue, &user, shortlist::DocumentFormat::Docx, today()).unwrap();
+    assert_eq!(&docx[..2], b"PK", "a .docx file is a zip archive");
+    assert_eq!(
+        shortlist::DocumentFormat::Docx.file_name(today()),
+        "GATI shortlist 2026-11-25.docx"
+    );
 }
 
 #[test]
-fn attachments_export_without_overwriting() {
+fn an_attachment_is_saved_where_the_person_chose() {
     let installed = installed_mini();
     let catalogue = installed.library.catalogue().unwrap();
-    let out = installed.dir.path().join("Downloads");
-    let first = catalogue
-        .save_attachment("dyslexia-screening", "reading-checklist.html", &out)
+    let chosen = installed.dir.path().join("my copy.html");
+    catalogue
+        .save_attachment_as("dyslexia-screening", "reading-checklist.html", &chosen)
         .unwrap();
-    let second = catalogue
-        .save_attachment("dyslexia-screening", "reading-checklist.html", &out)
+    let (_, bytes) = catalogue
+        .attachment("dyslexia-screening", "reading-checklist.html")
         .unwrap();
-    assert_eq!(first, out.join("reading-checklist.html"));
-    assert_eq!(second, out.join("reading-checklist (2).html"));
-    assert_eq!(
-        std::fs::read(&first).unwrap(),
-        std::fs::read(&second).unwrap()
+    assert_eq!(std::fs::read(&chosen).unwrap(), bytes);
+    // Only an attachment the entry has, by its own name.
+    let other = installed.dir.path().join("other.html");
+    assert!(
+        catalogue
+            .save_attachment_as("dyslexia-screening", "../user.db", &other)
+            .is_err()
     );
+    assert!(!other.exists());
 }
 
 #[test]

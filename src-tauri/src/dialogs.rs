@@ -1,0 +1,70 @@
+//! The system's file dialogs, where the person chooses where a document goes or which pack file
+//! to install. They are shown from Rust, so the web view needs no dialog permission, and they
+//! block, so they are only ever called from async commands, off the main thread that draws them.
+//!
+//! The end-to-end tests cannot click in a native dialog. When `GATI_TEST_DIALOGS` names a
+//! folder, it stands in for the person: a save goes into that folder under the offered name, and
+//! an open picks the first file there with a wanted extension.
+
+use std::path::{Path, PathBuf};
+
+use tauri::AppHandle;
+use tauri_plugin_dialog::{DialogExt, FilePath};
+
+const TEST_DIALOGS: &str = "GATI_TEST_DIALOGS";
+
+/// Asks where to save a file offered as `name`, of the kind `description` (`extension`). The
+/// system's dialog asks before replacing a file. `None` when the person cancels.
+pub fn choose_save_path(
+    app: &AppHandle,
+    name: &str,
+    description: &str,
+    extension: &str,
+) -> Option<PathBuf> {
+    if let Some(folder) = test_folder() {
+        return Some(folder.join(name));
+    }
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title("Save as")
+        .set_file_name(name)
+        .add_filter(description, &[extension]);
+    if let Some(documents) =
+        directories::UserDirs::new().and_then(|d| d.document_dir().map(Path::to_path_buf))
+    {
+        dialog = dialog.set_directory(documents);
+    }
+    dialog.blocking_save_file().and_then(into_path)
+}
+
+/// Asks which file of the kind `description` (`extension`) to open. `None` when the person
+/// cancels.
+pub fn choose_open_path(app: &AppHandle, description: &str, extension: &str) -> Option<PathBuf> {
+    if let Some(folder) = test_folder() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == extension))
+            .collect();
+        files.sort();
+        return files.into_iter().next();
+    }
+    app.dialog()
+        .file()
+        .set_title("Choose a pack file")
+        .add_filter(description, &[extension])
+        .blocking_pick_file()
+        .and_then(into_path)
+}
+
+fn test_folder() -> Option<PathBuf> {
+    std::env::var_os(TEST_DIALOGS)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// On the desktop a dialog answers with a path; a `file://` address is turned into one.
+fn into_path(chosen: FilePath) -> Option<PathBuf> {
+    chosen.into_path().ok()
+}
