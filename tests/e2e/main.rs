@@ -383,6 +383,68 @@ async fn the_keyboard_reaches_search_goes_back_and_lands_on_headings() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn a_small_window_and_large_text_keep_the_results_near() {
+    let dir = library();
+    let app = App::start(dir.path()).await;
+    app.client.set_window_size(1024, 600).await.unwrap();
+    app.wait_for("#search-box")
+        .await
+        .send_keys("worry")
+        .await
+        .unwrap();
+    app.until(
+        "results for the word",
+        "document.querySelector('.results').dataset.shownQuery === 'worry'",
+    )
+    .await;
+    // At 1024 pixels the filters stand beside the results, the first family is age phase, and
+    // the long families are folded.
+    let first_legend = app.text(".filters legend").await;
+    assert_eq!(first_legend, "Age phase");
+    assert_eq!(
+        app.js("return document.querySelectorAll('.filters details:not([open])').length")
+            .await,
+        serde_json::json!(2)
+    );
+    app.screenshot("search-1024x600").await;
+    app.assert_accessible("search at 1024 by 600").await;
+
+    // At 200 % text the filters fold behind a button above the results, and the header stays
+    // small enough to leave the window to the page.
+    app.js("document.documentElement.style.setProperty('--text-size', '200%')")
+        .await;
+    app.until(
+        "the filters button",
+        "getComputedStyle(document.querySelector('.filters-toggle')).display !== 'none' && getComputedStyle(document.querySelector('.filters')).display === 'none'",
+    )
+    .await;
+    let header = app
+        .js("return document.querySelector('.app-header').getBoundingClientRect().height / window.innerHeight")
+        .await;
+    assert!(
+        header.as_f64().unwrap() < 0.35,
+        "the header takes {header} of the window"
+    );
+    let overflow = app
+        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        .await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "horizontal overflow {overflow}"
+    );
+    app.click(".filters-toggle").await;
+    app.until(
+        "the filters shown",
+        "getComputedStyle(document.querySelector('.filters')).display !== 'none'",
+    )
+    .await;
+    app.screenshot("search-200-percent").await;
+    app.assert_accessible("search at 200 % text").await;
+    app.stop().await;
+}
+
 async fn location_has(app: &App, part: &str) -> bool {
     app.js("return location.hash")
         .await
