@@ -70,11 +70,16 @@ pub struct MatchCollector<'a> {
     pub code_sets: &'a CodeSets,
     /// Keep every match with its title-order position, for listings without a query.
     pub keep_matches: bool,
+    /// Count the matches scoring at least this much as `at_least`: with the ranking's tiers,
+    /// these are the entries that match every word of the query.
+    pub count_from: Option<f32>,
 }
 
 #[derive(Default)]
 pub struct Matches {
     pub total: usize,
+    /// How many matches scored at least the collector's `count_from`.
+    pub at_least: usize,
     pub counts: Vec<u32>,
     /// Title-order position and address of each match, when kept.
     pub listed: Vec<(u64, DocAddress)>,
@@ -101,6 +106,7 @@ impl Matches {
 
 pub struct MatchSegmentCollector {
     segment: SegmentOrdinal,
+    count_from: Option<f32>,
     words: usize,
     code_sets: Arc<[u64]>,
     ord: Option<Column<u64>>,
@@ -119,6 +125,7 @@ impl Collector for MatchCollector<'_> {
         let fast = segment.fast_fields();
         Ok(MatchSegmentCollector {
             segment: segment_ord,
+            count_from: self.count_from,
             words: self.code_sets.words,
             code_sets: Arc::clone(&self.code_sets.segments[segment_ord as usize]),
             ord: if self.keep_matches {
@@ -127,25 +134,24 @@ impl Collector for MatchCollector<'_> {
                 None
             },
             matches: Matches {
-                total: 0,
                 counts: vec![0; self.code_sets.ordinals],
-                listed: Vec::new(),
+                ..Matches::default()
             },
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        false
+        self.count_from.is_some()
     }
 
     fn merge_fruits(&self, fruits: Vec<Matches>) -> tantivy::Result<Matches> {
         let mut merged = Matches {
-            total: 0,
             counts: vec![0; self.code_sets.ordinals],
-            listed: Vec::new(),
+            ..Matches::default()
         };
         for m in fruits {
             merged.total += m.total;
+            merged.at_least += m.at_least;
             for (a, b) in merged.counts.iter_mut().zip(&m.counts) {
                 *a += b;
             }
@@ -158,8 +164,11 @@ impl Collector for MatchCollector<'_> {
 impl SegmentCollector for MatchSegmentCollector {
     type Fruit = Matches;
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
+    fn collect(&mut self, doc: DocId, score: Score) {
         self.matches.total += 1;
+        if self.count_from.is_some_and(|from| score >= from) {
+            self.matches.at_least += 1;
+        }
         let start = doc as usize * self.words;
         for (i, &word) in self.code_sets[start..start + self.words].iter().enumerate() {
             let mut bits = word;
@@ -216,6 +225,7 @@ mod tests {
         let collector = MatchCollector {
             code_sets: &code_sets,
             keep_matches: false,
+            count_from: None,
         };
         let (total, matches) = searcher.search(&AllQuery, &(Count, collector)).unwrap();
         assert_eq!((total, matches.total), (4, 4));

@@ -126,7 +126,7 @@ const CORRECTION_WEIGHT: f32 = 0.6;
 const COMMON_WEIGHT: f32 = 0.25;
 /// Added to an entry's score for each word of the query it matches, so that entries that match
 /// every word rank first, then those that match one fewer, and so on; the text score orders each
-/// tier. Far above any text score, yet small enough that an `f32` still tells apart scores within
+/// tier, and the entries that match every word are those scoring at least a tier per word. Far above any text score, yet small enough that an `f32` still tells apart scores within
 /// a tier (its step at 100,000 is 0.008).
 const WORD_TIER: f32 = 1_000.0;
 
@@ -175,29 +175,25 @@ impl SearchIndex {
             let collector = MatchCollector {
                 code_sets: &self.index.code_sets,
                 keep_matches: true,
+                count_from: None,
             };
             let mut matches = searcher.search(&q, &collector).map_err(err)?;
             let page = matches.take_page_in_title_order(request.offset, limit);
             (matches, page.into_iter().map(|a| (0.0, a)).collect())
         } else {
-            let all_words: Box<dyn Query> = Box::new(BooleanQuery::new(
-                word_queries
-                    .iter()
-                    .map(|q| (Occur::Must, q.box_clone()))
-                    .collect(),
-            ));
             let ranked = self.ranked_query(&resolved, &plan, &word_queries);
             let q = with_filters(ranked, clone_all(&filters));
             let top = TopDocs::with_limit(limit.max(1))
                 .and_offset(request.offset)
                 .order_by_score();
+            // An entry that matches every counted word scores at least a tier for each.
             let collector = MatchCollector {
                 code_sets: &self.index.code_sets,
                 keep_matches: false,
+                count_from: Some(word_queries.len() as f32 * WORD_TIER),
             };
             let (top, matches) = searcher.search(&q, &(top, collector)).map_err(err)?;
-            let all = with_filters(all_words, clone_all(&filters));
-            matched_all = Some(searcher.search(&all, &Count).map_err(err)?);
+            matched_all = Some(matches.at_least);
             let top = if limit == 0 { Vec::new() } else { top };
             (matches, top)
         };
@@ -448,20 +444,20 @@ impl SearchIndex {
         plan: &Plan,
         word_queries: &[Box<dyn Query>],
     ) -> Box<dyn Query> {
-        let carriers: Vec<(Occur, Box<dyn Query>)> = word_queries
+        // One clause per counted word, worth a tier: an entry must match one of them, and its
+        // tier is how many it matches. The text score (every word, common ones too, and the
+        // terms named) orders entries within a tier.
+        let tiers: Vec<(Occur, Box<dyn Query>)> = word_queries
             .iter()
-            .map(|q| (Occur::Should, q.box_clone()))
+            .map(|q| {
+                let tier: Box<dyn Query> = Box::new(ConstScoreQuery::new(q.box_clone(), WORD_TIER));
+                (Occur::Should, tier)
+            })
             .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, self.text_query(resolved, plan)),
-            (Occur::Must, Box::new(BooleanQuery::new(carriers))),
+        let clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(BooleanQuery::new(tiers))),
+            (Occur::Should, self.text_query(resolved, plan)),
         ];
-        for q in word_queries {
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(q.box_clone(), WORD_TIER)),
-            ));
-        }
         Box::new(BooleanQuery::new(clauses))
     }
 
