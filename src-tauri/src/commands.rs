@@ -111,7 +111,6 @@ pub fn shortlist_move(
     Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)
 }
 
-/// Writes the shortlist as Markdown into the Downloads folder and returns where.
 /// Saves the shortlist, with every entry's full text, where the person chooses in the system's
 /// save dialog. Returns where it went, or nothing when they cancelled.
 #[tauri::command]

@@ -195,6 +195,17 @@ impl App {
             .unwrap_or_else(|| panic!("no count in {text:?}"))
     }
 
+    /// Fails when the page scrolls sideways: text must reflow at any size (WCAG 1.4.10).
+    pub async fn assert_no_sideways_scroll(&self) {
+        let overflow = self
+            .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            .await;
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "horizontal overflow {overflow}"
+        );
+    }
+
     /// Saves a screenshot of the window under target/e2e-screenshots, and under
     /// docs/screenshots when UPDATE_SCREENSHOTS is set, so that the committed set is refreshed
     /// on purpose rather than by every run.

@@ -427,13 +427,7 @@ async fn a_small_window_and_large_text_keep_the_results_near() {
         header.as_f64().unwrap() < 0.35,
         "the header takes {header} of the window"
     );
-    let overflow = app
-        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        .await;
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "horizontal overflow {overflow}"
-    );
+    app.assert_no_sideways_scroll().await;
     app.click(".filters-toggle").await;
     app.until(
         "the filters shown",
@@ -715,13 +709,7 @@ async fn reading_comfort_is_kept_after_a_restart() {
         "document.querySelectorAll('[data-result]').length > 0",
     )
     .await;
-    let overflow = app
-        .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        .await;
-    assert!(
-        overflow.as_i64().unwrap() <= 0,
-        "horizontal overflow {overflow}"
-    );
+    app.assert_no_sideways_scroll().await;
     app.screenshot("search-cream-large-text").await;
     app.assert_accessible("search in cream at 150%").await;
     app.stop().await;

@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use crate::search::expand::within_distance;
+
 /// A TOML error explained: the field it is about (as `table.key` inside a table) and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explained {
@@ -61,13 +63,17 @@ pub fn explain(text: &str, error: &toml::de::Error) -> Explained {
     Explained { field, message }
 }
 
-/// The whole line that holds the start of `span`.
-fn line_around(text: &str, span: Range<usize>) -> &str {
-    let at = span.start.min(text.len());
-    let at = (0..=at)
+/// The nearest character boundary of `text` at or before `at`.
+fn boundary_before(text: &str, at: usize) -> usize {
+    (0..=at.min(text.len()))
         .rev()
         .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// The whole line that holds the start of `span`.
+fn line_around(text: &str, span: Range<usize>) -> &str {
+    let at = boundary_before(text, span.start);
     let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
     let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
     &text[start..end]
@@ -75,10 +81,7 @@ fn line_around(text: &str, span: Range<usize>) -> &str {
 
 /// The table (`[service]`, `[[service.contacts]]`) that the position `at` of `text` is in.
 fn table_before(text: &str, at: usize) -> Option<String> {
-    let at = (0..=at.min(text.len()))
-        .rev()
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
+    let at = boundary_before(text, at);
     text[..at].lines().rev().find_map(|line| {
         let line = line.trim();
         line.starts_with('[').then(|| {
@@ -96,12 +99,9 @@ fn unknown_field(rest: &str) -> String {
     let Some((given, known)) = names.split_first() else {
         return format!("unknown field {rest}");
     };
-    let nearest = known
-        .iter()
-        .map(|k| (edit_distance(given, k), k))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d);
-    let hint = nearest.map_or(String::new(), |(_, k)| format!(" Did you mean `{k}`?"));
+    // One edit away before two, as "did you mean" does in search.
+    let nearest = (1..=2).find_map(|max| known.iter().find(|k| within_distance(given, k, max)));
+    let hint = nearest.map_or(String::new(), |k| format!(" Did you mean `{k}`?"));
     format!(
         "`{given}` is not a field here.{hint} The fields are: {}",
         known.join(", ")
@@ -138,21 +138,6 @@ fn uk_date(value: &str) -> Option<String> {
     }
     let (d, m, y): (u32, u32, u32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
     ((1..=31).contains(&d) && (1..=12).contains(&m)).then(|| format!("{y:04}-{m:02}-{d:02}"))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -237,4 +237,27 @@ mod tests {
         other_wait.waiting_for = vec!["adhd-assessment".into()];
         assert!(warnings(&pack_with(vec![a, other_wait])).is_empty());
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Any titles and summaries are compared without a panic, and a warning always
+            /// names another entry of the pack.
+            #[test]
+            fn any_text_is_compared(texts in prop::collection::vec((any::<String>(), any::<String>()), 0..6)) {
+                let entries: Vec<Entry> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (title, summary))| {
+                        entry(&format!("entry-{n}"), title, summary, "parent-carer", "autism-assessment")
+                    })
+                    .collect();
+                for warning in warnings(&entries) {
+                    prop_assert!(warning.contains("`entry-"), "{}", warning);
+                }
+            }
+        }
+    }
 }

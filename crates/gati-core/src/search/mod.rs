@@ -3,7 +3,7 @@
 
 pub(crate) mod analyzer;
 mod collector;
-mod expand;
+pub(crate) mod expand;
 pub(crate) mod index;
 mod query;
 mod snippet;
@@ -126,8 +126,9 @@ const CORRECTION_WEIGHT: f32 = 0.6;
 const COMMON_WEIGHT: f32 = 0.25;
 /// Added to an entry's score for each word of the query it matches, so that entries that match
 /// every word rank first, then those that match one fewer, and so on; the text score orders each
-/// tier, and the entries that match every word are those scoring at least a tier per word. Far above any text score, yet small enough that an `f32` still tells apart scores within
-/// a tier (its step at 100,000 is 0.008).
+/// tier, and the entries that match every word are those scoring at least a tier per word. Far
+/// above any text score, yet small enough that an `f32` still tells apart scores within a tier
+/// (its step at 100,000 is 0.008).
 const WORD_TIER: f32 = 1_000.0;
 
 /// The search side of an installed pack.
@@ -169,7 +170,7 @@ impl SearchIndex {
         let resolved = self.resolve(&plan, searcher, &mut splitter);
         let filters = self.filter_clauses(&request.filters);
         let word_queries = self.word_queries(&resolved, &plan);
-        let mut matched_all = None;
+        let all_words_score = word_queries.len() as f32 * WORD_TIER;
         let (matches, page): (_, Vec<(f32, DocAddress)>) = if plan.is_empty() {
             let q = with_filters(Box::new(AllQuery), clone_all(&filters));
             let collector = MatchCollector {
@@ -190,15 +191,18 @@ impl SearchIndex {
             let collector = MatchCollector {
                 code_sets: &self.index.code_sets,
                 keep_matches: false,
-                count_from: Some(word_queries.len() as f32 * WORD_TIER),
+                count_from: Some(all_words_score),
             };
             let (top, matches) = searcher.search(&q, &(top, collector)).map_err(err)?;
-            matched_all = Some(matches.at_least);
             let top = if limit == 0 { Vec::new() } else { top };
             (matches, top)
         };
-        let matched_all = matched_all.unwrap_or(matches.total);
-        let found = words_found(searcher, &word_queries, &page).map_err(err)?;
+        let matched_all = if plan.is_empty() {
+            matches.total
+        } else {
+            matches.at_least
+        };
+        let found = words_found(searcher, &word_queries, &page, all_words_score).map_err(err)?;
         let absent = if matched_all == 0 && matches.total > 0 {
             self.absent_words(searcher, &plan, &word_queries, &filters)
                 .map_err(err)?
@@ -511,17 +515,23 @@ fn term_query(term: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
-/// For each hit of `page`, which planned words it matches: one scorer per word and segment,
-/// visiting the page's documents in index order as scorers require.
+/// For each hit of `page`, which counted words it matches. A hit scoring `all_words_score` or
+/// more matches them all (see [`WORD_TIER`]); the others are checked with one scorer per word and
+/// segment, visiting their documents in index order as scorers require.
 fn words_found(
     searcher: &Searcher,
     word_queries: &[Box<dyn Query>],
     page: &[(f32, DocAddress)],
+    all_words_score: f32,
 ) -> tantivy::Result<Vec<Vec<bool>>> {
-    let mut found = vec![vec![false; word_queries.len()]; page.len()];
+    let mut found: Vec<Vec<bool>> = page
+        .iter()
+        .map(|(score, _)| vec![*score >= all_words_score; word_queries.len()])
+        .collect();
     let mut in_index_order: Vec<(DocAddress, usize)> = page
         .iter()
         .enumerate()
+        .filter(|(_, (score, _))| *score < all_words_score)
         .map(|(n, (_, address))| (*address, n))
         .collect();
     in_index_order.sort_unstable();

@@ -127,7 +127,7 @@ fn facts(catalogue: &Catalogue, e: &Entry) -> [(&'static str, String); 4] {
 
 /// The shortlist as Markdown: each entry's title, facts, summary and full text, whose headings
 /// sit one level below the entry's title.
-pub fn to_markdown(catalogue: &Catalogue, entries: &[Entry], date: NaiveDate) -> String {
+fn to_markdown(catalogue: &Catalogue, entries: &[Entry], date: NaiveDate) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
     let _ = writeln!(out, "# Shortlist\n\n{}\n", provenance(catalogue, date));
@@ -163,6 +163,8 @@ fn to_text(catalogue: &Catalogue, entries: &[Entry], date: NaiveDate) -> String 
             out,
             "\n{}\n\n{}\n",
             e.summary,
+            // The indexed plain text ends a heading with a dash for snippets; a document puts
+            // the heading on its own line instead.
             crate::markdown::plain_text(&e.body).replace(" —\n", "\n")
         );
     }
