@@ -380,6 +380,23 @@ async fn the_keyboard_reaches_search_goes_back_and_lands_on_headings() {
         "document.activeElement?.id === 'search-box' && document.getElementById('search-box').value === 'child cant sit still'",
     )
     .await;
+
+    // A new search address while a search is open (a link, or Back between two searches) opens
+    // that search: its words in the box and its results, and Back returns to the one before.
+    app.go("#/search?q=toileting").await;
+    app.until(
+        "the linked search's words and results",
+        "document.getElementById('search-box')?.value === 'toileting' \
+         && document.querySelector('.results')?.dataset.shownQuery === 'toileting'",
+    )
+    .await;
+    app.js("history.back()").await;
+    app.until(
+        "the search before it again",
+        "document.getElementById('search-box')?.value === 'child cant sit still' \
+         && document.querySelector('.results')?.dataset.shownQuery === 'child cant sit still'",
+    )
+    .await;
     app.stop().await;
 }
 
@@ -437,6 +454,64 @@ async fn a_small_window_and_large_text_keep_the_results_near() {
     app.screenshot("search-200-percent").await;
     app.assert_accessible("search at 200 % text").await;
     app.stop().await;
+}
+
+/// The words of a Word document's main part, with the XML markup dropped, as a reader sees them
+/// run together.
+fn docx_text(path: &std::path::Path) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap())
+        .expect("the saved document is a zip archive");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("a Word document has word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+/// A picture of the saved document's first page for docs/screenshots, drawn by LibreOffice (to
+/// PDF) and poppler's pdftoppm when the screenshots are being refreshed and both are installed;
+/// the checks above do not need them.
+fn render_document(path: &std::path::Path, name: &str) {
+    use std::process::Command;
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_none() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out
+        .path()
+        .join(path.with_extension("pdf").file_name().unwrap());
+    let page = out.path().join("page");
+    let drawn = Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(out.path())
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+        && Command::new("pdftoppm")
+            .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+            .arg(&pdf)
+            .arg(&page)
+            .status()
+            .is_ok_and(|s| s.success());
+    if drawn {
+        let to = repo_root().join(format!("docs/screenshots/{name}.png"));
+        std::fs::copy(page.with_extension("png"), to).unwrap();
+    } else {
+        eprintln!("LibreOffice or pdftoppm is missing: docs/screenshots/{name}.png not refreshed");
+    }
 }
 
 async fn location_has(app: &App, part: &str) -> bool {
@@ -648,8 +723,17 @@ async fn the_shortlist_adds_reorders_removes_and_prints() {
         .collect();
     assert_eq!(saved.len(), 1, "{saved:?}");
     assert!(saved[0].to_string_lossy().ends_with(".docx"), "{saved:?}");
-    let docx = std::fs::read(&saved[0]).unwrap();
-    assert_eq!(&docx[..2], b"PK");
+    let text = docx_text(&saved[0]);
+    for part in [
+        "Visual timetables",
+        "Precision teaching",
+        // From the middle of precision teaching's body, not its summary.
+        "Make the probe sheet.",
+        "Look at the chart weekly with the SENCO.",
+    ] {
+        assert!(text.contains(part), "the document lacks {part:?}");
+    }
+    render_document(&saved[0], "shortlist-document");
     app.screenshot("shortlist").await;
     app.assert_accessible("shortlist").await;
 
@@ -688,7 +772,23 @@ async fn reading_comfort_is_kept_after_a_restart() {
     let app = App::start(dir.path()).await;
     app.click("nav a[href='#/settings']").await;
     app.wait_for("input[name=theme][value=cream]").await;
-    app.click("input[name=theme][value=cream]").await;
+    app.click("input[name=theme][value=light]").await;
+    // Arrow keys move between radio buttons, and the one they land on shows its focus ring.
+    app.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Right.to_string())
+        .await
+        .unwrap();
+    app.until(
+        "the next theme chosen by the arrow key, with a visible focus ring",
+        "document.activeElement.matches('input[name=theme][value=cream]') \
+         && document.activeElement.checked \
+         && getComputedStyle(document.activeElement).outlineStyle === 'solid' \
+         && parseFloat(getComputedStyle(document.activeElement).outlineWidth) >= 2",
+    )
+    .await;
     app.click("input[name=font][value=dyslexic]").await;
     app.js("const r = document.getElementById('text-size'); r.value = '150'; r.dispatchEvent(new Event('input', {bubbles: true})); r.dispatchEvent(new Event('change', {bubbles: true}))").await;
     app.until("the settings to apply", "document.documentElement.dataset.theme === 'cream' && document.documentElement.style.getPropertyValue('--text-size') === '150%'").await;

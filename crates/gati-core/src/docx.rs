@@ -4,7 +4,7 @@
 //! structure is real (Word's heading styles, which a screen reader and a table of contents
 //! follow), not text that merely looks like headings.
 
-use docx_rs::{Docx, Paragraph, Run, RunFonts, Style, StyleType};
+use docx_rs::{Docx, LineSpacing, Paragraph, Run, RunFonts, Style, StyleType};
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
 use crate::error::{Error, Result};
@@ -30,10 +30,14 @@ impl Document {
                 .size(size)
                 .bold()
                 .outline_lvl(level)
+                .line_spacing(LineSpacing::new().before(240).after(80))
         };
         let docx = Docx::new()
             .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
             .default_size(24)
+            // Space after each paragraph and a little between lines (in twentieths of a point
+            // and 240ths of a line), so that a printed page is easy to read and to annotate.
+            .default_line_spacing(LineSpacing::new().after(120).line(276))
             .add_style(heading("Title", "Title", 44, 0))
             .add_style(heading("Heading1", "heading 1", 36, 0))
             .add_style(heading("Heading2", "heading 2", 30, 1))
