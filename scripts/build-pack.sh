@@ -13,4 +13,8 @@ if [[ "${1:-}" == "--for-tests" ]]; then
 else
   cargo build --locked -p gati-cli
 fi
-"${CARGO_TARGET_DIR:-target}/debug/gati" pack build content -o src-tauri/resources/gati.gatipack
+# The bundled pack is signed with the development key, whose public half is in content/keys/ and
+# whose secret half, with its passphrase, is in the repository on purpose (tests/keys/README.md):
+# a publisher signs real packs with their own key, kept elsewhere.
+GATI_KEY_PASSWORD="${GATI_KEY_PASSWORD:-gati-dev}" "${CARGO_TARGET_DIR:-target}/debug/gati" \
+  pack build content -o src-tauri/resources/gati.gatipack --sign "${GATI_SIGNING_KEY:-tests/keys/gati-dev.key}"

@@ -8,8 +8,8 @@
 use gati_core::ErrorCode;
 use gati_core::comfort::ReadingComfort;
 use gati_core::entry::HitData;
-use gati_core::library::PackMeta;
 use gati_core::library::Progress;
+use gati_core::library::{Consent, PackMeta};
 use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::taxonomy::Taxonomy;
 use gati_core::views::entry_page::{self, EntryPage};
@@ -222,6 +222,6 @@ pub async fn install_pack(
     };
     state
         .library()?
-        .install(&path, crate::today(), &mut { emit })?;
+        .install(&path, crate::today(), Consent::default(), &mut { emit })?;
     Ok(Some(state.reload()?.meta().clone()))
 }

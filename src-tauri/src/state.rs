@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use gati_core::library::{self, Catalogue, Library, UserDb};
+use gati_core::library::{self, Catalogue, Consent, Library, UserDb};
 use gati_core::{Error, ErrorCode};
 
 use crate::error::{IpcError, IpcResult};
@@ -111,7 +111,13 @@ fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
     match library.catalogue() {
         Err(Error::EmptyLibrary(_)) => {
             library
-                .install_bytes("gati.gatipack", BUNDLED_PACK, crate::today(), &mut |_| {})
+                .install_bytes(
+                    "gati.gatipack",
+                    BUNDLED_PACK,
+                    crate::today(),
+                    Consent::default(),
+                    &mut |_| {},
+                )
                 .map_err(|e| {
                     with_advice(
                         e,

@@ -3,6 +3,7 @@
 
 mod logger;
 mod output;
+mod publishing;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use anyhow::{Result, bail};
 use chrono::{Local, NaiveDate, Utc};
 use clap::builder::{OsStringValueParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use gati_core::library::{self, Library, Progress};
+use gati_core::library::{self, Consent, Library, Progress};
 use gati_core::pack::{self, PackFile};
 use gati_core::printable::escaped;
 use gati_core::search::{Filters, MAX_LIMIT, MAX_OFFSET, SearchRequest};
@@ -52,7 +53,47 @@ enum Command {
     #[command(subcommand)]
     Pack(PackCommand),
     /// Install a pack file into the library (the previous pack stays until the new one is complete)
-    Install { file: PathBuf },
+    Install {
+        file: PathBuf,
+        /// Install a pack that is not signed: for previewing your own build only
+        #[arg(long)]
+        allow_unsigned: bool,
+        /// Install a pack with another id than the installed one (a new publisher)
+        #[arg(long)]
+        switch_publisher: bool,
+        /// Install a pack that is not newer than the installed one
+        #[arg(long)]
+        older: bool,
+    },
+    /// Make signing keys
+    #[command(subcommand)]
+    Key(publishing::KeyCommand),
+    /// The publisher keys this computer trusts
+    #[command(subcommand)]
+    Trust(publishing::TrustCommand),
+    /// Put a signed pack and latest.json in an update folder, for schools to update from
+    Publish {
+        file: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Download and install a newer pack from the installed pack's update location
+    Update {
+        /// Only say whether a newer pack is there
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed between two pack files: Markdown release notes, or --json
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Go back to the pack installed before the current one
+    Rollback,
     /// Search the installed pack
     Search(SearchArgs),
     /// Show one entry
@@ -82,6 +123,15 @@ enum PackCommand {
         dir: PathBuf,
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+        /// Sign the pack with this secret key (its passphrase from GATI_KEY_PASSWORD or asked)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
+    },
+    /// Check a pack file's signature: publisher, version, key id and whether the key is trusted
+    Verify {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Print a pack file's manifest and counts
     Inspect {
@@ -189,7 +239,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let out = &mut io::stdout().lock();
     match cli.command {
         Command::Validate { dir, json } => validate(out, &dir, json),
-        Command::Pack(PackCommand::Build { dir, output }) => build(out, &dir, &output),
+        Command::Pack(PackCommand::Build { dir, output, sign }) => {
+            build(out, &dir, &output, sign.as_deref())
+        }
+        Command::Pack(PackCommand::Verify { file, json }) => {
+            // A library that does not exist yet trusts the built-in keys only.
+            let lib = library(cli.library).ok();
+            publishing::verify(out, &file, lib.as_ref(), json)
+        }
+        Command::Key(command) => publishing::key(out, command),
+        Command::Trust(command) => {
+            let lib = Library::create(&library_root(cli.library)?)?;
+            publishing::trust(out, &lib, command)
+        }
+        Command::Publish { file, to } => publishing::publish(out, &file, &to),
+        Command::Update { check, json } => {
+            let lib = Library::create(&library_root(cli.library)?)?;
+            publishing::update(out, &lib, check, json)
+        }
+        Command::Diff { old, new, json } => publishing::diff(out, &old, &new, json),
+        Command::Rollback => publishing::rollback(out, &library(cli.library)?),
         Command::Pack(PackCommand::Inspect { file, json }) => {
             let pack = PackFile::open(&file, today())?;
             if json {
@@ -206,9 +275,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Install { file } => {
+        Command::Install {
+            file,
+            allow_unsigned,
+            switch_publisher,
+            older,
+        } => {
             let lib = Library::create(&library_root(cli.library)?)?;
-            let meta = lib.install(&file, today(), &mut progress_printer())?;
+            let consent = Consent {
+                unsigned: allow_unsigned,
+                other_publisher: switch_publisher,
+                older,
+            };
+            let meta = lib.install(&file, today(), consent, &mut progress_printer())?;
             // Ends the line that the progress was written on.
             output::note("");
             writeln!(
@@ -319,8 +398,10 @@ fn validate(out: &mut impl Write, dir: &Path, json: bool) -> Result<ExitCode> {
     })
 }
 
-fn build(out: &mut impl Write, dir: &Path, file: &Path) -> Result<ExitCode> {
+fn build(out: &mut impl Write, dir: &Path, file: &Path, sign: Option<&Path>) -> Result<ExitCode> {
     let sources = source::load(dir, today())?;
+    // The key is opened first, so that a wrong passphrase costs no build.
+    let signer = sign.map(publishing::secret_key).transpose()?;
     let err = &mut io::stderr().lock();
     if sources.report.has_errors() {
         unless_broken_pipe(output::print_report(out, err, &sources.report, &sources))?;
@@ -328,15 +409,19 @@ fn build(out: &mut impl Write, dir: &Path, file: &Path) -> Result<ExitCode> {
     }
     // The pack is built whether or not anyone reads its warnings.
     let _ = output::print_warnings(err, &sources.report);
-    let manifest = pack::build(&sources, file, Utc::now())?;
+    let manifest = pack::build(&sources, file, Utc::now(), signer.as_ref())?;
     writeln!(
         out,
-        "Built {} ({} {}, {} entries, content {})",
+        "Built {} ({} {}, {} entries, content {}, {})",
         output::path(file),
         escaped(&manifest.info.title),
         escaped(&manifest.info.version),
         manifest.entry_count,
-        output::short_hash(&manifest.content_hash)
+        output::short_hash(&manifest.content_hash),
+        match &manifest.key_id {
+            Some(id) => format!("signed with key {id}"),
+            None => "not signed".into(),
+        }
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -347,6 +432,7 @@ fn progress_printer() -> impl FnMut(Progress) {
     let mut last_stage = String::new();
     move |p| {
         let (stage, count) = match p {
+            Progress::Downloading { done, total } => ("Downloading", Some((done, total))),
             Progress::Checking => ("Checking the pack", None),
             Progress::WritingDatabase { done, total } => {
                 ("Writing the database", Some((done, total)))

@@ -155,6 +155,11 @@ pub fn print_inspect(out: &mut impl Write, pack: &PackFile) -> io::Result<()> {
     )?;
     writeln!(out, "  schema version: {}", m.schema_version)?;
     writeln!(out, "  content hash:   {}", escaped(&m.content_hash))?;
+    writeln!(
+        out,
+        "  signing key:    {}",
+        m.key_id.as_deref().map_or("(not signed)".into(), escaped)
+    )?;
     writeln!(out, "  entries:        {}", m.entry_count)?;
     for (kind, count) in pack.kind_counts() {
         writeln!(out, "    {:<10} {count}", escaped(&kind))?;

@@ -22,7 +22,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use gati_core::entry::Entry;
-use gati_core::library::{Catalogue, Library};
+use gati_core::library::{Catalogue, Consent, Library};
 use gati_core::markdown;
 use gati_core::pack::PackFile;
 use gati_core::search::SearchRequest;
@@ -109,7 +109,11 @@ struct Installed {
 
 fn install(dir: &Path, name: &str, pack: &Path) -> Installed {
     let library = Library::create(&dir.join(name)).unwrap();
-    let (_, install_time) = timed(|| library.install(pack, today(), &mut |_| {}).unwrap());
+    let (_, install_time) = timed(|| {
+        library
+            .install(pack, today(), Consent::default(), &mut |_| {})
+            .unwrap()
+    });
     Installed {
         catalogue: library.catalogue().unwrap(),
         install_time,

@@ -24,6 +24,15 @@ pub enum ErrorCode {
     Io,
     /// The library's databases or index are damaged or from a newer version.
     Storage,
+    /// A pack is unsigned, its signature is bad, or its key is not trusted.
+    Untrusted,
+    /// A pack is sound but is not installed over the one there: another publisher's, or not newer.
+    Refused,
+    /// The update location could not be reached (offline, no answer, no such folder).
+    Unreachable,
+    /// The update location answered with something wrong: a malformed `latest.json`, a download
+    /// of the wrong size or hash, an address that is not allowed.
+    BadUpdate,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +81,18 @@ pub enum Error {
 
     #[error("{}: {message}", path.display())]
     Storage { path: PathBuf, message: String },
+
+    #[error("{}: not installed: {reason}", path.display())]
+    Untrusted { path: PathBuf, reason: String },
+
+    #[error("{}: not installed: {reason}", path.display())]
+    Refused { path: PathBuf, reason: String },
+
+    #[error("could not reach {from}: {reason}")]
+    Unreachable { from: String, reason: String },
+
+    #[error("the update from {from} was refused: {reason}")]
+    BadUpdate { from: String, reason: String },
 }
 
 impl Error {
@@ -86,6 +107,10 @@ impl Error {
             Error::Sqlite { .. } | Error::Index { .. } | Error::Storage { .. } => {
                 ErrorCode::Storage
             }
+            Error::Untrusted { .. } => ErrorCode::Untrusted,
+            Error::Refused { .. } => ErrorCode::Refused,
+            Error::Unreachable { .. } => ErrorCode::Unreachable,
+            Error::BadUpdate { .. } => ErrorCode::BadUpdate,
         }
     }
 
@@ -101,6 +126,14 @@ impl Error {
             Error::Io { path, cause } => Error::Io {
                 path: swap(path),
                 cause,
+            },
+            Error::Untrusted { path, reason } => Error::Untrusted {
+                path: swap(path),
+                reason,
+            },
+            Error::Refused { path, reason } => Error::Refused {
+                path: swap(path),
+                reason,
             },
             Error::Invalid(mut report) => {
                 let (from, to) = (from.display().to_string(), to.display().to_string());

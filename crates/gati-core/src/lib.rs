@@ -4,6 +4,7 @@
 //! Front ends (the `gati` command, the desktop shell) call [`library::Library`] and
 //! [`source`]/[`pack`] and never touch SQL or tantivy themselves.
 
+pub mod changes;
 pub mod comfort;
 pub mod diagnostics;
 pub mod docx;
@@ -17,12 +18,15 @@ pub mod pack;
 pub mod printable;
 pub mod readability;
 pub mod search;
+pub mod signing;
 pub mod source;
 mod store;
 pub mod taxonomy;
 mod toml_errors;
 mod twins;
+pub mod update;
 pub mod validate;
+pub mod version;
 pub mod views;
 
 pub use error::{Error, ErrorCode, Result};

@@ -6,7 +6,9 @@
 //!   user.db             settings, shortlist, plans: never touched by an install
 //!   current             the name of the installed generation, replaced atomically
 //!   install.lock        held while an install runs
-//!   packs/gen-000007/   one installed pack: pack.db and index/
+//!   packs/gen-000007/   one installed pack: pack.db, index/ and changes.json (what changed
+//!                       from the pack it replaced)
+//!   keys/ID.pub         publisher keys a person chose to trust, besides the built-in ones
 //!   packs/.staging-*    an install in progress (removed if it fails, or at the next start)
 //!   .upload-*/          a pack file received as bytes, while it is installed
 //!   opened/SHA256/NAME  copies of attachments handed to the system's programs to open
@@ -15,6 +17,11 @@
 //! An install builds a complete new generation beside the current one and then switches
 //! `current` with an atomic rename. Until that rename the previous pack is untouched; after it the
 //! new pack is complete. Readers open whichever generation `current` names and are never blocked.
+//! The generation before the current one is kept, so that going back is the same atomic switch.
+//!
+//! Nothing is installed that a trusted publisher did not sign, that comes from another publisher
+//! than the installed pack's, or that is not newer than it, unless the person said so for that one
+//! install ([`Consent`]).
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -24,16 +31,21 @@ use std::sync::Mutex;
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::changes::PackChanges;
 use crate::entry::{Attachment, Entry};
 use crate::error::{AtPath, Error, Result};
 use crate::files;
-use crate::pack::PackFile;
+use crate::pack::{PackFile, Seal};
+use crate::printable::echo;
 use crate::search::index::{self, Provenance};
 use crate::search::{SearchIndex, SearchRequest, SearchResults};
+use crate::signing::{KeySource, PublicKey, Trust, TrustedKey};
 use crate::store::pack_db::PackDb;
 pub use crate::store::pack_db::PackMeta;
 pub use crate::store::user_db::{ShortlistItem, UserDb};
 use crate::taxonomy::{Family, Taxonomy};
+use crate::update::{self, Channel, Latest, Timeouts};
+use crate::version::PackVersion;
 
 /// The application identifier; the desktop app uses the same one, so both find one library.
 pub const APP_ID: &str = "uk.gati.desktop";
@@ -50,6 +62,8 @@ const INSTALL_LOCK: &str = "install.lock";
 const UPLOAD_PREFIX: &str = ".upload-";
 const OPENED: &str = "opened";
 const INDEX: &str = "index";
+const CHANGES: &str = "changes.json";
+const KEYS: &str = "keys";
 
 /// The platform's data folder for GATI (`~/.local/share/uk.gati.desktop` on Linux).
 pub fn default_location() -> Option<PathBuf> {
@@ -80,6 +94,11 @@ pub fn location(given: Option<PathBuf>) -> Result<PathBuf> {
 #[serde(tag = "stage", rename_all = "kebab-case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Progress {
+    /// Receiving the pack file from the update location: bytes so far, of the stated size.
+    Downloading {
+        done: usize,
+        total: usize,
+    },
     /// Reading and checking the whole pack file.
     Checking,
     WritingDatabase {
@@ -94,6 +113,18 @@ pub enum Progress {
     Switching,
     /// Removing generations no reader needs any more.
     CleaningUp,
+}
+
+/// What a person agreed to for one install, beyond the rules every install keeps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consent {
+    /// Install a pack that carries no signature: for an editor previewing their own build only;
+    /// the app never offers it.
+    pub unsigned: bool,
+    /// Install a pack with another id than the installed one: the school is switching publisher.
+    pub other_publisher: bool,
+    /// Install a pack that is not newer than the installed one: going back on purpose.
+    pub older: bool,
 }
 
 pub struct Library {
@@ -177,10 +208,11 @@ impl Library {
         &self,
         pack: &Path,
         today: NaiveDate,
+        consent: Consent,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<PackMeta> {
         let _lock = self.lock_installs()?;
-        self.install_locked(pack, today, progress)
+        self.install_locked(pack, today, consent, progress)
     }
 
     /// An install, once this process holds the install lock.
@@ -188,10 +220,13 @@ impl Library {
         &self,
         pack: &Path,
         today: NaiveDate,
+        consent: Consent,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<PackMeta> {
         progress(Progress::Checking);
         let pack = PackFile::open(pack, today)?;
+        let replaced = self.installed_db();
+        self.admit(&pack, replaced.as_ref(), consent)?;
         self.remove_staging()?;
         // A `current` that names no generation is damage that this install repairs.
         let previous = self.current_name().ok().flatten();
@@ -216,12 +251,36 @@ impl Library {
         })?;
         let meta = db.meta()?;
         drop(db);
+        if let Some(old) = &replaced {
+            let changes = changes_from(old, &pack)?;
+            let path = staging.join(CHANGES);
+            fs::write(
+                &path,
+                serde_json::to_vec(&changes).expect("changes serialise"),
+            )
+            .at(&path)?;
+        }
+        drop(replaced);
         let generation = self.packs().join(&name);
         fs::rename(&staging, &generation).at(&generation)?;
         unfinished.0 = Some(generation);
         sync_dir(&self.packs())?;
 
         progress(Progress::Switching);
+        self.switch_to(&name)?;
+        unfinished.0 = None;
+
+        progress(Progress::CleaningUp);
+        // The new pack is installed and in use whatever happens now: an old generation that
+        // cannot be removed costs disk space only, and the next install tries again.
+        if let Err(e) = self.remove_old_generations(&name, previous.as_deref()) {
+            log::warn!("the new pack is installed, but an old one was not removed: {e}");
+        }
+        Ok(meta)
+    }
+
+    /// Points `current` at the generation `name`, in one atomic rename made durable.
+    fn switch_to(&self, name: &str) -> Result<()> {
         let current = self.root.join(CURRENT);
         let next = self.root.join(CURRENT_NEXT);
         {
@@ -230,15 +289,186 @@ impl Library {
             f.sync_all().at(&next)?;
         }
         fs::rename(&next, &current).at(&current)?;
-        unfinished.0 = None;
-        sync_dir(&self.root)?;
+        sync_dir(&self.root)
+    }
 
-        progress(Progress::CleaningUp);
-        // The new pack is installed and in use whatever happens now: an old generation that
-        // cannot be removed costs disk space only, and the next install tries again.
-        if let Err(e) = self.remove_old_generations(&name, previous.as_deref()) {
-            log::warn!("the new pack is installed, but an old one was not removed: {e}");
+    /// The installed pack's database, when one is installed and can be read. A damaged one is
+    /// treated as none: the install that is starting repairs it.
+    fn installed_db(&self) -> Option<PackDb> {
+        let generation = self.current_generation().ok()??;
+        PackDb::open(&generation.join(PACK_DB)).ok()
+    }
+
+    /// The installed pack's description, if a pack is installed.
+    pub fn installed(&self) -> Result<Option<PackMeta>> {
+        match self.current_generation()? {
+            Some(generation) => Ok(Some(PackDb::open(&generation.join(PACK_DB))?.meta()?)),
+            None => Ok(None),
         }
+    }
+
+    /// Refuses a pack that is not signed by a trusted key, that comes from another publisher
+    /// than the installed pack, or that is not newer than it, unless the person consented. The
+    /// reasons name the key, the packs and what to do. Nothing has been written yet.
+    fn admit(&self, pack: &PackFile, installed: Option<&PackDb>, consent: Consent) -> Result<()> {
+        let refuse = |reason: String| Error::Untrusted {
+            path: pack.path.clone(),
+            reason,
+        };
+        match pack.seal(&self.trust()?)? {
+            Seal::Trusted { .. } => {}
+            Seal::Unsigned if consent.unsigned => {}
+            Seal::Unsigned => {
+                return Err(refuse(
+                    "it is not signed. Packs are signed by their publisher so that a school \
+                     knows where they come from; ask the publisher for a signed pack"
+                        .into(),
+                ));
+            }
+            Seal::UnknownKey { key_id } => {
+                return Err(refuse(format!(
+                    "it is signed with key {key_id}, which this computer does not trust. If \
+                     you know the publisher, add their key in Settings (or with `gati trust add`)"
+                )));
+            }
+        }
+        let Some(installed) = installed.map(PackDb::meta).transpose()? else {
+            return Ok(());
+        };
+        let new = &pack.manifest.info;
+        let refused = |reason: String| Error::Refused {
+            path: pack.path.clone(),
+            reason,
+        };
+        if new.id != installed.pack_id && !consent.other_publisher {
+            return Err(refused(format!(
+                "it is pack `{}` from {}, and the installed pack is `{}` from {}. Install it \
+                 only if you are switching publisher, and say so",
+                new.id,
+                echo(&new.publisher),
+                installed.pack_id,
+                echo(&installed.publisher)
+            )));
+        }
+        let newer = match (new.parsed_version(), PackVersion::parse(&installed.version)) {
+            (Some(new), Ok(old)) => new > old,
+            // An installed pack from before versions were checked can always be updated.
+            _ => true,
+        };
+        if new.id == installed.pack_id && !newer && !consent.older {
+            return Err(refused(format!(
+                "it is version {}, and version {} is installed: a pack installs over an older \
+                 one only. To go back, use \"Go back\" in Settings or `gati rollback`",
+                echo(&new.version),
+                echo(&installed.version)
+            )));
+        }
+        Ok(())
+    }
+
+    /// The keys this computer trusts: the built-in ones and those added to this library.
+    pub fn trust(&self) -> Result<Trust> {
+        let mut trust = Trust::built_in();
+        let dir = self.root.join(KEYS);
+        let items = match fs::read_dir(&dir) {
+            Ok(items) => items,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(trust),
+            Err(e) => return Err(e).at(&dir),
+        };
+        for item in items {
+            let path = item.at(&dir)?.path();
+            if path.extension().is_none_or(|e| e != "pub") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).at(&path)?;
+            let key = PublicKey::parse(&text).map_err(|why| Error::Storage {
+                path: path.clone(),
+                message: format!("{why}; remove it with `gati trust remove`"),
+            })?;
+            trust.add(key, KeySource::Added);
+        }
+        Ok(trust)
+    }
+
+    /// Trusts the public key in `text` from now on, on this computer.
+    pub fn trust_add(&self, text: &str) -> Result<TrustedKey> {
+        let key = PublicKey::parse(text)
+            .map_err(|why| Error::BadRequest(format!("The file cannot be trusted: {why}.")))?;
+        let path = self.root.join(KEYS).join(format!("{}.pub", key.id()));
+        files::write_whole(&path, key.text().as_bytes())?;
+        self.trust()?
+            .get(key.id())
+            .cloned()
+            .ok_or_else(|| Error::NotFound(format!("key {} was not kept", key.id())))
+    }
+
+    /// Stops trusting a key added on this computer. Built-in keys cannot be removed: they come
+    /// with GATI, and a new version of GATI changes them.
+    pub fn trust_remove(&self, id: &str) -> Result<()> {
+        let trust = self.trust()?;
+        match trust.get(id).map(|k| k.source) {
+            None => Err(Error::NotFound(format!(
+                "no trusted key has the id `{}`",
+                echo(id)
+            ))),
+            Some(KeySource::BuiltIn) => Err(Error::BadRequest(format!(
+                "key {id} is built into GATI and cannot be removed"
+            ))),
+            Some(KeySource::Added) => remove_path(&self.root.join(KEYS).join(format!("{id}.pub"))),
+        }
+    }
+
+    /// What changed from the pack the installed one replaced, when the install recorded it.
+    pub fn changes(&self) -> Result<Option<PackChanges>> {
+        let Some(generation) = self.current_generation()? else {
+            return Ok(None);
+        };
+        let path = generation.join(CHANGES);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| Error::Storage {
+                    path,
+                    message: format!("the record of what changed cannot be read: {e}"),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).at(&path),
+        }
+    }
+
+    /// The pack installed before the current one, when it is kept and older: what "Go back"
+    /// would return to.
+    pub fn previous(&self) -> Result<Option<PackMeta>> {
+        Ok(self.previous_generation()?.map(|(_, meta)| meta))
+    }
+
+    fn previous_generation(&self) -> Result<Option<(String, PackMeta)>> {
+        let Some(current) = self.current_name()? else {
+            return Ok(None);
+        };
+        let current_number = generation_number(&current);
+        let older = self
+            .generation_numbers()?
+            .into_iter()
+            .rev()
+            .filter(|(n, path)| Some(*n) < current_number && is_generation(path))
+            .find_map(|(_, path)| {
+                let meta = PackDb::open(&path.join(PACK_DB)).ok()?.meta().ok()?;
+                Some((path.file_name()?.to_str()?.to_string(), meta))
+            });
+        Ok(older)
+    }
+
+    /// Goes back to the pack installed before the current one, with the same atomic switch as
+    /// an install. Installing again (or updating) undoes it.
+    pub fn go_back(&self) -> Result<PackMeta> {
+        let _lock = self.lock_installs()?;
+        let (name, meta) = self
+            .previous_generation()?
+            .ok_or_else(|| Error::NotFound("there is no earlier pack to go back to".into()))?;
+        // The index is rebuilt now if it needs it, not by the first search after the switch.
+        Catalogue::open(&self.packs().join(&name))?;
+        self.switch_to(&name)?;
         Ok(meta)
     }
 
@@ -250,6 +480,7 @@ impl Library {
         file_name: &str,
         bytes: &[u8],
         today: NaiveDate,
+        consent: Consent,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<PackMeta> {
         // The lock is held from the upload on, so that a clean-up by another process never takes
@@ -265,8 +496,42 @@ impl Library {
             .unwrap_or("pack.gatipack".as_ref());
         let file = upload.path().join(name);
         fs::write(&file, bytes).at(&file)?;
-        self.install_locked(&file, today, progress)
+        self.install_locked(&file, today, consent, progress)
             .map_err(|e| e.naming(&file, Path::new(name)))
+    }
+
+    /// Downloads the pack `latest` names from `channel` into a private folder of the library,
+    /// checks its size and hash, and installs it like any other pack, signature check first. The
+    /// install lock is held from the download on, so a download is never taken for a leftover;
+    /// a download cut short, or a killed app, leaves only that folder, removed at the next start.
+    pub fn install_update(
+        &self,
+        channel: &Channel,
+        latest: &Latest,
+        timeouts: Timeouts,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<PackMeta> {
+        let _lock = self.lock_installs()?;
+        let upload = tempfile::Builder::new()
+            .prefix(UPLOAD_PREFIX)
+            .tempdir_in(&self.root)
+            .at(&self.root)?;
+        let file = upload.path().join(&latest.file);
+        {
+            let mut out = std::io::BufWriter::new(File::create(&file).at(&file)?);
+            let total = latest.size as usize;
+            update::download(channel, latest, timeouts, &mut out, &mut |done| {
+                progress(Progress::Downloading {
+                    done: done as usize,
+                    total,
+                })
+            })?;
+            out.flush().at(&file)?;
+            out.get_ref().sync_all().at(&file)?;
+        }
+        self.install_locked(&file, today, Consent::default(), progress)
+            .map_err(|e| e.naming(&file, Path::new(&latest.file)))
     }
 
     /// A copy of an attachment for the system's own program to open, in the library's `opened/`
@@ -388,6 +653,32 @@ impl Library {
         }
         Ok(())
     }
+}
+
+/// The number in a generation's folder name (`gen-000007`).
+fn generation_number(name: &str) -> Option<u64> {
+    name.strip_prefix(GENERATION_PREFIX)?.parse().ok()
+}
+
+/// Whether `path` is a finished generation, not an install in progress.
+fn is_generation(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(GENERATION_PREFIX))
+}
+
+/// What changed from the installed pack to the one being installed.
+fn changes_from(installed: &PackDb, pack: &PackFile) -> Result<PackChanges> {
+    let mut old = Vec::new();
+    installed.for_each_in_title_order(|e| {
+        old.push(e);
+        Ok(())
+    })?;
+    let from = installed.meta()?.version;
+    Ok(PackChanges::between(
+        (&from, old),
+        (&pack.manifest.info.version, &pack.entries),
+    ))
 }
 
 /// Removes a folder or a file, whichever is there: damage or a person may have put either where

@@ -27,6 +27,13 @@ pub struct PackInfo {
     pub title: String,
     pub publisher: String,
     pub version: String,
+    /// Where schools' apps look for newer packs: an `https://` address or a folder (a school's
+    /// network share) holding `latest.json` and the pack file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_from: Option<String>,
+    /// How long after it was built the pack counts as getting old ("6 months").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_after: Option<String>,
 }
 
 impl PackInfo {
@@ -53,7 +60,27 @@ impl PackInfo {
                 out.push((field, format!("the {field} holds control characters")));
             }
         }
+        if !self.version.trim().is_empty()
+            && let Err(problem) = crate::version::PackVersion::parse(&self.version)
+        {
+            out.push(("version", problem));
+        }
+        if let Some(from) = &self.update_from
+            && let Err(problem) = crate::update::Channel::parse(from)
+        {
+            out.push(("update_from", problem));
+        }
+        if let Some(after) = &self.stale_after
+            && let Err(problem) = crate::version::FreshFor::parse(after)
+        {
+            out.push(("stale_after", problem));
+        }
         out
+    }
+
+    /// The version as a comparable value; the pack's checks have refused any other.
+    pub fn parsed_version(&self) -> Option<crate::version::PackVersion> {
+        crate::version::PackVersion::parse(&self.version).ok()
     }
 }
 

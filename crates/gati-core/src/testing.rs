@@ -48,3 +48,14 @@ pub fn text_with_words() -> impl Strategy<Value = String> {
     ];
     prop::collection::vec(piece, 0..200).prop_map(|pieces| pieces.concat())
 }
+
+/// A small valid entry with the id `id`, for unit tests that need entries but not their content.
+pub fn entry(id: &str) -> crate::entry::Entry {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "kind": "strategy", "title": format!("Title of {id}"), "summary": "Summary.",
+        "body": "Text.", "needs": ["autism"], "areas": ["communication-interaction"],
+        "levels": ["universal"], "audiences": ["practitioners"], "last_reviewed": "2026-11-25",
+        "review_by": "2027-11-25", "owner": "GATI tests",
+    }))
+    .expect("a valid entry")
+}

@@ -10,7 +10,8 @@ fn repo() -> PathBuf {
 
 fn gati(library: &Path) -> Command {
     let mut cmd = Command::cargo_bin("gati").unwrap();
-    cmd.env("GATI_LIBRARY", library);
+    cmd.env("GATI_LIBRARY", library)
+        .env("GATI_KEY_PASSWORD", "gati-dev");
     cmd
 }
 
@@ -21,17 +22,16 @@ fn text(bytes: &[u8]) -> String {
 /// A library with the mini fixture installed, through the command itself.
 fn installed() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let pack = dir.path().join("mini.gatipack");
-    let library = dir.path().join("library");
-    gati(&library)
-        .args(["pack", "build"])
-        .arg(repo().join("tests/fixtures/mini"))
-        .arg("-o")
-        .arg(&pack)
-        .assert()
-        .success();
-    gati(&library).arg("install").arg(&pack).assert().success();
+    build_and_install(
+        &repo().join("tests/fixtures/mini"),
+        &dir.path().join("library"),
+    );
     dir
+}
+
+/// The development key's secret half (tests/keys/README.md); `gati()` gives its passphrase.
+fn dev_key() -> PathBuf {
+    repo().join("tests/keys/gati-dev.key")
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn an_editors_slips_are_explained_and_every_file_is_counted() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for item in std::fs::read_dir(from).unwrap() {
         let path = item.unwrap().path();
@@ -247,7 +247,7 @@ fn show_stats_inspect_and_reindex() {
 
     let out = gati(&library)
         .args(["pack", "inspect"])
-        .arg(dir.path().join("mini.gatipack"))
+        .arg(dir.path().join("library.gatipack"))
         .output()
         .unwrap();
     let stdout = text(&out.stdout);
@@ -275,7 +275,7 @@ fn mini_copy(dir: &Path, name: &str) -> PathBuf {
     copy
 }
 
-/// Builds the source folder `source` and installs it into `library`.
+/// Builds the source folder `source`, signed, and installs it into `library`.
 fn build_and_install(source: &Path, library: &Path) {
     let pack = library.with_extension("gatipack");
     gati(library)
@@ -283,6 +283,8 @@ fn build_and_install(source: &Path, library: &Path) {
         .arg(source)
         .arg("-o")
         .arg(&pack)
+        .arg("--sign")
+        .arg(dev_key())
         .assert()
         .success();
     gati(library).arg("install").arg(&pack).assert().success();
@@ -481,7 +483,7 @@ fn long_error_messages_are_cut() {
     assert!(sources.report.has_errors());
     sources.report = Default::default();
     let pack = dir.path().join("rule-breaking.gatipack");
-    gati_core::pack::build(&sources, &pack, chrono::Utc::now()).unwrap();
+    gati_core::pack::build(&sources, &pack, chrono::Utc::now(), None).unwrap();
     let out = gati(&library).arg("install").arg(&pack).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);

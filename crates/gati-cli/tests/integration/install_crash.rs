@@ -50,6 +50,8 @@ fn kill_install(library: &Path, pack: &Path, stage: Option<&str>, delay: Duratio
         .arg(library)
         .arg("install")
         .arg(pack)
+        // The generated pack has its own id: installing it over the fixture is a switch.
+        .arg("--switch-publisher")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -77,6 +79,9 @@ fn killing_an_install_at_any_stage_leaves_a_working_pack() {
         .arg(repo().join("tests/fixtures/mini"))
         .arg("-o")
         .arg(&small)
+        .arg("--sign")
+        .arg(repo().join("tests/keys/gati-dev.key"))
+        .env("GATI_KEY_PASSWORD", "gati-dev")
         .output()
         .unwrap();
     assert!(
@@ -129,7 +134,16 @@ fn killing_an_install_at_any_stage_leaves_a_working_pack() {
     }
 
     // A later install completes and clears what the killed ones left behind.
-    let out = gati(&library, &["install", big.to_str().unwrap()]);
+    // It may be the same version as a killed install that got through the switch.
+    let out = gati(
+        &library,
+        &[
+            "install",
+            big.to_str().unwrap(),
+            "--switch-publisher",
+            "--older",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -3,6 +3,7 @@
 mod cli;
 #[cfg(unix)]
 mod install_crash;
+mod publishing;
 #[cfg(unix)]
 #[path = "../../../gati-core/tests/support/synthetic.rs"]
 mod synthetic;

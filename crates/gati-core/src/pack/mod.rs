@@ -7,9 +7,10 @@
 //! pins every value of the manifest, its identity and date among them, and through the record list
 //! every byte of the content.
 //!
-//! A reader accepts only the records the manifest lists, each once. Signing will add one record,
-//! `signature`, over the manifest's bytes; until a reader can check it, a pack that carries one
-//! is refused rather than installed unchecked.
+//! A reader accepts only the records the manifest lists, each once. A signed pack's manifest
+//! names its signing key (`key_id`), and the record right after the manifest, `signature`, is
+//! that key's minisign signature of the content hash (see [`crate::signing`]). Whether the key is
+//! trusted is a separate question ([`PackFile::seal`]), so that any pack can be inspected.
 
 mod container;
 
@@ -27,6 +28,7 @@ use crate::entry::{Entry, MAX_ATTACHMENT_BYTES, MAX_ENTRIES, MAX_ENTRY_LINE_BYTE
 use crate::error::{AtPath, Error, Result};
 use crate::html_attachment;
 use crate::printable::echo;
+use crate::signing::{self, SecretKey, Trust};
 use crate::source::{PackInfo, Sources};
 use crate::taxonomy::Taxonomy;
 use crate::validate::{self, Locate};
@@ -56,6 +58,9 @@ pub struct Manifest {
     pub info: PackInfo,
     pub created: DateTime<Utc>,
     pub entry_count: usize,
+    /// The id of the key whose signature follows the manifest; none for an unsigned pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     pub content_hash: String,
     pub records: Vec<RecordInfo>,
 }
@@ -87,6 +92,11 @@ impl Manifest {
     pub fn seal(&mut self) {
         self.content_hash = self.expected_hash();
     }
+
+    /// What a signature's trusted comment says of the pack, for a person reading the signature.
+    fn about(&self) -> String {
+        format!("gatipack {} {}", self.info.id, self.info.version)
+    }
 }
 
 fn record(name: String, data: &[u8]) -> RecordInfo {
@@ -98,8 +108,13 @@ fn record(name: String, data: &[u8]) -> RecordInfo {
 }
 
 /// Writes the checked sources as a pack at `out`, atomically: a half-written pack never carries
-/// the final name. Refuses sources that have errors.
-pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Manifest> {
+/// the final name. Refuses sources that have errors. With a `signer`, the pack is signed.
+pub fn build(
+    sources: &Sources,
+    out: &Path,
+    created: DateTime<Utc>,
+    signer: Option<&SecretKey>,
+) -> Result<Manifest> {
     let (Some(info), Some(taxonomy), false) = (
         &sources.info,
         &sources.taxonomy,
@@ -143,11 +158,15 @@ pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Ma
         info: info.clone(),
         created,
         entry_count: entries.len(),
+        key_id: signer.map(|s| s.id().to_string()),
         content_hash: String::new(),
         records,
     };
     manifest.seal();
     let manifest_json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    let signature = signer
+        .map(|s| s.sign(manifest.content_hash.as_bytes(), &manifest.about()))
+        .transpose()?;
 
     let dir = out
         .parent()
@@ -158,6 +177,9 @@ pub fn build(sources: &Sources, out: &Path, created: DateTime<Utc>) -> Result<Ma
         let mut w = BufWriter::new(tmp.as_file());
         container::write_header(&mut w).at(out)?;
         container::write_record(&mut w, MANIFEST, &manifest_json).at(out)?;
+        if let Some(signature) = &signature {
+            container::write_record(&mut w, SIGNATURE, signature.as_bytes()).at(out)?;
+        }
         container::write_record(&mut w, TAXONOMY, &taxonomy_json).at(out)?;
         container::write_record(&mut w, ENTRIES, &entries_jsonl).at(out)?;
         for (name, bytes) in &attachments {
@@ -211,6 +233,8 @@ pub fn write_raw_records(path: &Path, records: &[(String, Vec<u8>)]) -> Result<(
 pub struct PackFile {
     pub path: PathBuf,
     pub manifest: Manifest,
+    /// The minisign signature of the content hash, when the pack is signed.
+    pub signature: Option<String>,
     pub taxonomy: Taxonomy,
     pub entries: Vec<Entry>,
     /// Where each attachment's bytes are in the file, by SHA-256.
@@ -219,6 +243,7 @@ pub struct PackFile {
 
 /// The records of a pack as they were streamed from the file and checked against the manifest.
 struct Records {
+    signature: Option<String>,
     taxonomy_json: Vec<u8>,
     entries: Vec<Entry>,
     attachments: HashMap<String, (u64, u64)>,
@@ -241,6 +266,7 @@ impl PackFile {
         Ok(PackFile {
             path: path.to_path_buf(),
             manifest,
+            signature: records.signature,
             taxonomy,
             entries: records.entries,
             attachments: records.attachments,
@@ -295,6 +321,7 @@ fn bad(path: &Path, reason: impl Into<String>) -> Error {
 fn record_limit(name: &str) -> u64 {
     match name {
         MANIFEST => MAX_MANIFEST_BYTES,
+        SIGNATURE => signing::MAX_KEY_TEXT_BYTES as u64,
         TAXONOMY => MAX_TAXONOMY_BYTES,
         ENTRIES => MAX_ENTRIES_BYTES,
         _ => MAX_ATTACHMENT_BYTES,
@@ -402,17 +429,19 @@ fn read_records(path: &Path, reader: &mut Container, manifest: &Manifest) -> Res
         .collect();
     let mut seen = HashSet::new();
     let mut records = Records {
+        signature: None,
         taxonomy_json: Vec::new(),
         entries: Vec::new(),
         attachments: HashMap::new(),
         sniffed: HashMap::new(),
     };
+    let mut first = true;
     while let Some(h) = reader.next_header(record_limit).map_err(container)? {
+        let follows_manifest = std::mem::take(&mut first);
         if h.name == SIGNATURE {
-            return Err(bad(
-                path,
-                "it carries a signature, which this version of GATI cannot check; update GATI Desktop",
-            ));
+            let data = reader.read_data(&h).map_err(container)?;
+            records.signature = Some(read_signature(path, manifest, &data, follows_manifest)?);
+            continue;
         }
         let Some(info) = expected.get(h.name.as_str()) else {
             return Err(bad(
@@ -489,7 +518,89 @@ fn read_records(path: &Path, reader: &mut Container, manifest: &Manifest) -> Res
             format!("it is cut short: `{}` is missing", missing.name),
         ));
     }
+    if let (Some(key), None) = (&manifest.key_id, &records.signature) {
+        return Err(bad(
+            path,
+            format!(
+                "its manifest names signing key {}, but its signature is missing",
+                echo(key)
+            ),
+        ));
+    }
     Ok(records)
+}
+
+/// Checks the signature record's place and form: right after the manifest, once, from the key the
+/// manifest names. Whether the signature is good is [`PackFile::seal`]'s question.
+fn read_signature(
+    path: &Path,
+    manifest: &Manifest,
+    data: &[u8],
+    follows_manifest: bool,
+) -> Result<String> {
+    let Some(key_id) = &manifest.key_id else {
+        return Err(bad(
+            path,
+            "it carries a signature, but its manifest names no signing key",
+        ));
+    };
+    if !follows_manifest {
+        return Err(bad(
+            path,
+            "its signature is not right after its manifest, or it has two",
+        ));
+    }
+    let text = std::str::from_utf8(data)
+        .map_err(|_| bad(path, "its signature is not text"))?
+        .to_string();
+    let signed_by = signing::signature_key_id(&text).map_err(|why| bad(path, why))?;
+    if &signed_by != key_id {
+        return Err(bad(
+            path,
+            format!(
+                "its signature is from key {signed_by}, but its manifest names key {}",
+                echo(key_id)
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// Who vouches for a pack, once its signature is checked against the keys this computer trusts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seal {
+    /// The pack carries no signature.
+    Unsigned,
+    /// Signed with a key this computer does not trust, so the signature cannot be checked.
+    UnknownKey { key_id: String },
+    /// Signed, and the signature is good, with a trusted key.
+    Trusted { key_id: String, comment: String },
+}
+
+impl PackFile {
+    /// Checks the pack's signature against `trust`. A signature that does not match the pack,
+    /// from a trusted key, is an error: the pack has been changed since it was signed.
+    pub fn seal(&self, trust: &Trust) -> Result<Seal> {
+        let (Some(key_id), Some(signature)) = (&self.manifest.key_id, &self.signature) else {
+            return Ok(Seal::Unsigned);
+        };
+        let Some(trusted) = trust.get(key_id) else {
+            return Ok(Seal::UnknownKey {
+                key_id: echo(key_id),
+            });
+        };
+        trusted
+            .public_key()
+            .verify(self.manifest.content_hash.as_bytes(), signature)
+            .map_err(|why| Error::Untrusted {
+                path: self.path.clone(),
+                reason: format!("{why}: it was changed after key {key_id} signed it"),
+            })?;
+        Ok(Seal::Trusted {
+            key_id: key_id.clone(),
+            comment: trusted.comment.clone(),
+        })
+    }
 }
 
 fn parse_taxonomy(path: &Path, json: &[u8]) -> Result<Taxonomy> {

@@ -52,6 +52,12 @@ pub struct PackMeta {
     pub schema_version: u32,
     pub entry_count: usize,
     pub content_hash: String,
+    /// The key that signed the pack, when it was signed.
+    pub key_id: Option<String>,
+    /// Where newer packs are published (`update_from` in `pack.toml`).
+    pub update_from: Option<String>,
+    /// How long the pack stays fresh (`stale_after` in `pack.toml`).
+    pub stale_after: Option<String>,
 }
 
 pub struct PackDb {
@@ -193,6 +199,10 @@ impl PackDb {
             schema_version: number("schema_version")? as u32,
             entry_count: number("entry_count")?,
             content_hash: get("content_hash")?,
+            // Packs installed before signing and update channels have none of these.
+            key_id: map.get("key_id").cloned(),
+            update_from: map.get("update_from").cloned(),
+            stale_after: map.get("stale_after").cloned(),
         })
     }
 
@@ -310,6 +320,15 @@ fn write_meta(conn: &Connection, m: &Manifest, installed: &str) -> rusqlite::Res
         ("content_hash", m.content_hash.clone()),
     ] {
         stmt.execute(params![k, v])?;
+    }
+    for (k, v) in [
+        ("key_id", &m.key_id),
+        ("update_from", &m.info.update_from),
+        ("stale_after", &m.info.stale_after),
+    ] {
+        if let Some(v) = v {
+            stmt.execute(params![k, v])?;
+        }
     }
     Ok(())
 }

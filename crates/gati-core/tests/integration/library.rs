@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::{build_pack, installed_mini, mini_sources, synthetic, today};
+use crate::support::{ANY_SIGNED, build_pack, installed_mini, mini_sources, synthetic, today};
 use gati_core::library::{Library, Progress};
 use gati_core::search::SearchRequest;
 use gati_core::{Error, ErrorCode};
@@ -53,7 +53,9 @@ fn a_second_install_switches_and_keeps_one_previous_generation() {
     for seed in 1..=3 {
         let pack = installed.dir.path().join(format!("gen{seed}.gatipack"));
         synthetic::build_pack(&taxonomy, 25, seed, &pack);
-        library.install(&pack, today(), &mut |_| {}).unwrap();
+        library
+            .install(&pack, today(), ANY_SIGNED, &mut |_| {})
+            .unwrap();
         assert_eq!(total(library), 25);
         assert_eq!(
             library.catalogue().unwrap().meta().version,
@@ -101,7 +103,9 @@ fn installing_never_touches_the_user_database() {
     assert!(!before.is_empty());
     let pack = installed.dir.path().join("again.gatipack");
     build_pack(&mini_sources(), &pack);
-    library.install(&pack, today(), &mut |_| {}).unwrap();
+    library
+        .install(&pack, today(), ANY_SIGNED, &mut |_| {})
+        .unwrap();
     assert_eq!(user_files(library), before);
     let db = library.user_db().unwrap();
     assert_eq!(db.setting("theme").unwrap().as_deref(), Some("\"cream\""));
@@ -119,7 +123,7 @@ fn readers_keep_working_during_and_after_an_install() {
 
     let mut checked = Vec::new();
     library
-        .install(&pack, today(), &mut |p| {
+        .install(&pack, today(), ANY_SIGNED, &mut |p| {
             // In the middle of writing and indexing, the old pack still answers, both through a
             // reader opened before the install and through one opened now.
             if matches!(
@@ -276,7 +280,9 @@ fn leftovers_of_interrupted_installs_go_at_start_and_generations_follow_current(
     let taxonomy = library.catalogue().unwrap().taxonomy().clone();
     let pack = installed.dir.path().join("next.gatipack");
     synthetic::build_pack(&taxonomy, 12, 7, &pack);
-    library.install(&pack, today(), &mut |_| {}).unwrap();
+    library
+        .install(&pack, today(), ANY_SIGNED, &mut |_| {})
+        .unwrap();
     let mut generations: Vec<String> = fs::read_dir(&packs)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -305,7 +311,7 @@ fn a_failed_install_leaves_nothing_behind() {
     let blocker = packs.join("gen-000002");
     let err = installed
         .library
-        .install(&installed.pack, today(), &mut |p| {
+        .install(&installed.pack, today(), ANY_SIGNED, &mut |p| {
             if matches!(p, Progress::BuildingIndex { .. }) && !blocker.exists() {
                 fs::write(&blocker, b"in the way").unwrap();
             }
@@ -354,6 +360,7 @@ fn a_pack_received_as_bytes_is_named_as_the_person_chose_it() {
             "my pack.gatipack",
             &bytes[..bytes.len() / 2],
             today(),
+            ANY_SIGNED,
             &mut |_| {},
         )
         .unwrap_err();

@@ -10,4 +10,5 @@ mod properties;
 mod relevance;
 mod search;
 mod sources;
+mod updates;
 mod views;

@@ -5,9 +5,11 @@ use std::fs;
 use std::path::Path;
 
 use crate::support::{
-    build_pack, installed_mini, mini_sources, read_records, today, write_records,
+    build_pack, build_pack_signed_by, installed_mini, mini_sources, read_records, today,
+    write_records,
 };
 use gati_core::Error;
+use gati_core::library::Consent;
 use gati_core::pack::{Manifest, PackFile, SCHEMA_VERSION};
 
 fn refusal(path: &Path) -> String {
@@ -152,7 +154,12 @@ fn records_with_escaping_or_unlisted_names_are_refused() {
     assert!(refusal(&path).contains("`notes.txt`, which its manifest does not list"));
 
     let mut doubled = records.clone();
-    doubled.push(doubled[1].clone());
+    let taxonomy = doubled
+        .iter()
+        .find(|(n, _)| n == "taxonomy.json")
+        .unwrap()
+        .clone();
+    doubled.push(taxonomy);
     write_records(&path, &doubled);
     assert!(refusal(&path).contains("twice"));
 }
@@ -232,7 +239,7 @@ fn a_refused_pack_leaves_the_library_untouched() {
     fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
     let err = installed
         .library
-        .install(&bad, today(), &mut |_| {})
+        .install(&bad, today(), Consent::default(), &mut |_| {})
         .unwrap_err();
     assert!(err.to_string().contains("cut short"), "{err}");
     assert_eq!(snapshot(&root), before);
@@ -346,11 +353,30 @@ fn every_field_of_the_manifest_is_covered_by_its_hash() {
 }
 
 #[test]
-fn a_signature_it_cannot_check_and_unknown_records_are_refused() {
+fn a_signature_must_follow_the_manifest_and_come_from_the_key_it_names() {
     let dir = tempfile::tempdir().unwrap();
-    let mut records = read_records(&good_pack(dir.path()));
-    records.insert(1, ("signature".into(), b"trust me".to_vec()));
-    assert!(first_problem(dir.path(), &records).contains("cannot check"));
+    let signed = read_records(&good_pack(dir.path()));
+    assert_eq!(signed[1].0, "signature");
+    let problem = |records: &[(String, Vec<u8>)]| first_problem(dir.path(), records);
+
+    let mut moved = signed.clone();
+    let signature = moved.remove(1);
+    moved.insert(2, signature.clone());
+    assert!(problem(&moved).contains("not right after its manifest"));
+
+    let mut dropped = signed.clone();
+    dropped.remove(1);
+    assert!(problem(&dropped).contains("its signature is missing"));
+
+    let mut junk = signed.clone();
+    junk[1].1 = b"trust me".to_vec();
+    assert!(problem(&junk).contains("signature cannot be read"));
+
+    let unsigned_path = dir.path().join("unsigned.gatipack");
+    build_pack_signed_by(&mini_sources(), &unsigned_path, None);
+    let mut unsigned = read_records(&unsigned_path);
+    unsigned.insert(1, signature);
+    assert!(problem(&unsigned).contains("names no signing key"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::support::judged::{judged_queries, uncovered_queries};
 use crate::support::{build_pack, repo_root, today};
-use gati_core::library::Library;
+use gati_core::library::{Consent, Library};
 use gati_core::search::SearchRequest;
 
 /// The share of queries whose top five must hold an expected entry.
@@ -32,7 +32,9 @@ fn judged_queries_meet_the_pass_mark() {
     let pack = dir.path().join("content.gatipack");
     build_pack(&repo_root().join("content"), &pack);
     let library = Library::create(&dir.path().join("library")).unwrap();
-    library.install(&pack, today(), &mut |_| {}).unwrap();
+    library
+        .install(&pack, today(), Consent::default(), &mut |_| {})
+        .unwrap();
     let catalogue = library.catalogue().unwrap();
 
     let mut per_need: BTreeMap<&str, usize> = BTreeMap::new();

@@ -2,6 +2,7 @@
 //! the mini fixture pack installed in a real library.
 
 use crate::support::{build_pack, copy_dir, installed_mini, mini_sources, today};
+use gati_core::library::Consent;
 use gati_core::search::{Filters, SearchRequest};
 use gati_core::views::{entry_page, grid, shortlist, waiting_well};
 use gati_core::{Error, ErrorCode};
@@ -173,11 +174,16 @@ fn a_shortlist_follows_merged_entries_to_the_entry_that_replaced_them() {
         1,
     );
     std::fs::write(&file, text).unwrap();
+    let toml = sources.join("pack.toml");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("1.0.0", "1.1.0");
+    std::fs::write(&toml, text).unwrap();
     let next = installed.dir.path().join("next.gatipack");
     build_pack(&sources, &next);
     installed
         .library
-        .install(&next, today(), &mut |_| {})
+        .install(&next, today(), Consent::default(), &mut |_| {})
         .unwrap();
     let catalogue = installed.library.catalogue().unwrap();
 

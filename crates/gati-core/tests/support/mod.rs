@@ -2,15 +2,19 @@
 //! installing packs into temporary libraries, and reading and writing raw pack records.
 #![allow(dead_code)] // Each test binary uses its own share of these helpers.
 
+pub mod http;
 pub mod judged;
 pub mod synthetic;
+
+pub use synthetic::dev_key;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use gati_core::library::Library;
+use gati_core::library::{Consent, Library};
 use gati_core::pack::{self, Manifest};
+use gati_core::signing::SecretKey;
 use gati_core::source;
 
 pub fn repo_root() -> PathBuf {
@@ -29,15 +33,45 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
 }
 
+/// For tests of how installs work rather than of which packs are admitted: any signed pack, from
+/// any publisher, of any version.
+pub const ANY_SIGNED: Consent = Consent {
+    unsigned: false,
+    other_publisher: true,
+    older: true,
+};
+
+/// Builds a pack from `sources`, signed with the development key, as packs are published.
 pub fn build_pack(sources: &Path, out: &Path) -> Manifest {
+    build_pack_signed_by(sources, out, Some(dev_key()))
+}
+
+pub fn build_pack_signed_by(sources: &Path, out: &Path, signer: Option<&SecretKey>) -> Manifest {
     let loaded = source::load(sources, today()).unwrap();
     assert!(!loaded.report.has_errors(), "{}", loaded.report);
     pack::build(
         &loaded,
         out,
         Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+        signer,
     )
     .unwrap()
+}
+
+/// Copies the source folder `from` to `to` with `version` (and any other lines) in `pack.toml`,
+/// for tests that need a newer or another pack.
+pub fn sources_with(from: &Path, to: &Path, pack_toml: &[(&str, &str)]) {
+    copy_dir(from, to);
+    let path = to.join("pack.toml");
+    let mut text = fs::read_to_string(&path).unwrap();
+    for (key, value) in pack_toml {
+        let line = format!("{key} = {value:?}");
+        match text.lines().find(|l| l.starts_with(&format!("{key} ="))) {
+            Some(old) => text = text.replace(old, &line),
+            None => text = format!("{text}\n{line}\n"),
+        }
+    }
+    fs::write(&path, text).unwrap();
 }
 
 /// A temporary library with the mini fixture pack installed.
@@ -52,7 +86,9 @@ pub fn installed_mini() -> Installed {
     let pack = dir.path().join("mini.gatipack");
     build_pack(&mini_sources(), &pack);
     let library = Library::create(&dir.path().join("library")).unwrap();
-    library.install(&pack, today(), &mut |_| {}).unwrap();
+    library
+        .install(&pack, today(), Consent::default(), &mut |_| {})
+        .unwrap();
     Installed { dir, library, pack }
 }
 

@@ -8,6 +8,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use gati_core::diagnostics::Report;
 use gati_core::entry::Entry;
 use gati_core::pack::{self, Manifest};
+use gati_core::signing::SecretKey;
 use gati_core::source::{PackInfo, Sources};
 use gati_core::taxonomy::{Family, Taxonomy};
 use gati_core::validate::derive_areas;
@@ -116,6 +117,16 @@ pub fn entries(taxonomy: &Taxonomy, count: usize, seed: u64) -> Vec<Entry> {
         .collect()
 }
 
+/// The development key (tests/keys/README.md), opened once per test process: opening it runs
+/// scrypt. This file is shared by the core's and the CLI's tests, both two folders below the root.
+pub fn dev_key() -> &'static SecretKey {
+    static KEY: std::sync::OnceLock<SecretKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/keys/gati-dev.key");
+        SecretKey::open(&path, "gati-dev".into()).expect("the development key opens")
+    })
+}
+
 /// Writes a pack of `count` generated entries to `out`, with `taxonomy` as its taxonomy.
 pub fn build_pack(taxonomy: &Taxonomy, count: usize, seed: u64, out: &Path) -> Manifest {
     let sources = Sources {
@@ -125,6 +136,8 @@ pub fn build_pack(taxonomy: &Taxonomy, count: usize, seed: u64, out: &Path) -> M
             title: format!("Generated pack of {count} entries"),
             publisher: "GATI tests".into(),
             version: format!("{seed}"),
+            update_from: None,
+            stale_after: None,
         }),
         taxonomy: Some(taxonomy.clone()),
         entries: entries(taxonomy, count, seed),
@@ -136,6 +149,7 @@ pub fn build_pack(taxonomy: &Taxonomy, count: usize, seed: u64, out: &Path) -> M
         &sources,
         out,
         Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+        Some(dev_key()),
     )
     .unwrap()
 }
