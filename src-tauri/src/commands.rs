@@ -211,7 +211,9 @@ pub async fn install_pack(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> IpcResult<Option<PackMeta>> {
-    let Some(path) = dialogs::choose_open_path(&app, "GATI resource pack", "gatipack") else {
+    let Some(path) =
+        dialogs::choose_open_path(&app, "Choose a pack file", "GATI resource pack", "gatipack")
+    else {
         return Ok(None);
     };
     // Installs are serialised by the library's own lock, across processes and within this one.

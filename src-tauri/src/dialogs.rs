@@ -38,9 +38,14 @@ pub fn choose_save_path(
     dialog.blocking_save_file().and_then(into_path)
 }
 
-/// Asks which file of the kind `description` (`extension`) to open. `None` when the person
-/// cancels.
-pub fn choose_open_path(app: &AppHandle, description: &str, extension: &str) -> Option<PathBuf> {
+/// Asks which file of the kind `description` (`extension`) to open, with `title` on the dialog.
+/// `None` when the person cancels.
+pub fn choose_open_path(
+    app: &AppHandle,
+    title: &str,
+    description: &str,
+    extension: &str,
+) -> Option<PathBuf> {
     if let Some(folder) = test_folder() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
             .ok()?
@@ -52,7 +57,7 @@ pub fn choose_open_path(app: &AppHandle, description: &str, extension: &str) -> 
     }
     app.dialog()
         .file()
-        .set_title("Choose a pack file")
+        .set_title(title)
         .add_filter(description, &[extension])
         .blocking_pick_file()
         .and_then(into_path)

@@ -5,6 +5,7 @@ mod commands;
 mod dialogs;
 mod error;
 mod state;
+mod updates;
 #[cfg(target_os = "linux")]
 mod webview;
 
@@ -52,6 +53,16 @@ pub fn run() {
             commands::save_attachment,
             commands::open_link,
             commands::install_pack,
+            updates::pack_status,
+            updates::set_check_on_start,
+            updates::check_for_update,
+            updates::install_update,
+            updates::whats_new,
+            updates::dismiss_whats_new,
+            updates::go_back,
+            updates::trusted_keys,
+            updates::trust_key,
+            updates::untrust_key,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use gati_core::library::{self, Catalogue, Consent, Library, UserDb};
+use gati_core::version::PackVersion;
 use gati_core::{Error, ErrorCode};
 
 use crate::error::{IpcError, IpcResult};
@@ -108,6 +109,7 @@ fn open(root: &Path) -> Result<Opened, IpcError> {
 }
 
 fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
+    follow_bundled_pack(library);
     match library.catalogue() {
         Err(Error::EmptyLibrary(_)) => {
             library
@@ -135,6 +137,37 @@ fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
             ))
         }
         other => other.map(Arc::new).map_err(IpcError::from),
+    }
+}
+
+/// Installs the bundled pack over an older edition of the same pack, so that updating the app
+/// updates its content. It is checked like any other pack. A failure leaves the installed pack in
+/// use and is logged: the app still starts, with the content it had.
+fn follow_bundled_pack(library: &Library) {
+    let name = Path::new("gati.gatipack");
+    let newer = || -> gati_core::Result<bool> {
+        let Some(installed) = library.installed()? else {
+            return Ok(false);
+        };
+        let bundled = gati_core::pack::peek_manifest(name, BUNDLED_PACK)?.info;
+        let have = PackVersion::parse(&installed.version);
+        Ok(bundled.id == installed.pack_id
+            && matches!((bundled.parsed_version(), have), (Some(new), Ok(old)) if new > old))
+    };
+    let installed = newer().and_then(|newer| {
+        if newer {
+            library.install_bytes(
+                "gati.gatipack",
+                BUNDLED_PACK,
+                crate::today(),
+                Consent::default(),
+                &mut |_| {},
+            )?;
+        }
+        Ok(())
+    });
+    if let Err(e) = installed {
+        eprintln!("GATI Desktop: the pack that came with this version was not installed: {e}");
     }
 }
 

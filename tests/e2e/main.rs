@@ -6,6 +6,11 @@
 //! them under xvfb-run with `--ignored --test-threads=1`.
 
 mod harness;
+// The core's update tests use every way the server can misbehave; the journey only serves.
+#[allow(dead_code)]
+#[path = "../../crates/gati-core/tests/support/http.rs"]
+mod http;
+mod updates;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;

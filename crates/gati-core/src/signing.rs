@@ -227,7 +227,7 @@ impl TrustedKey {
         let comment = comment.split(COMMENT_END).next().unwrap_or_default().trim();
         TrustedKey {
             id: key.id().to_string(),
-            comment: echo(&comment),
+            comment: echo(comment),
             source,
             key,
         }

@@ -6,12 +6,16 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use gati_core::changes::PackChanges;
 use gati_core::comfort::ReadingComfort;
 use gati_core::library::Progress;
 use gati_core::search::{SearchRequest, SearchResults};
+use gati_core::signing::TrustedKey;
 use gati_core::taxonomy::{Family, Taxonomy};
+use gati_core::update::UpdateCheck;
 use gati_core::views::entry_page::EntryPage;
 use gati_core::views::grid::Grid;
+use gati_core::views::pack_status::PackStatus;
 use gati_core::views::shortlist::DocumentFormat;
 use gati_core::views::waiting_well::WaitingWell;
 use gati_desktop::{AppInfo, IpcError};
@@ -31,6 +35,10 @@ fn export_all(dir: &Path) {
     Progress::export_all(&cfg).unwrap();
     Family::export_all(&cfg).unwrap();
     DocumentFormat::export_all(&cfg).unwrap();
+    PackStatus::export_all(&cfg).unwrap();
+    PackChanges::export_all(&cfg).unwrap();
+    UpdateCheck::export_all(&cfg).unwrap();
+    TrustedKey::export_all(&cfg).unwrap();
     fs::write(dir.join("families.ts"), families_ts()).unwrap();
     fs::write(dir.join("comfort-defaults.ts"), comfort_defaults_ts()).unwrap();
 }

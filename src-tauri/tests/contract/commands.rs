@@ -1,6 +1,6 @@
 //! The front end reaches the shell only through `ui/src/lib/ipc.ts`. This test reads the command
 //! list that `generate_handler!` registers, each command's parameters and result in
-//! `src/commands.rs`, and the calls in `ipc.ts`, and fails when they disagree: a command missing on
+//! `src/commands.rs` and `src/updates.rs`, and the calls in `ipc.ts`, and fails when they disagree: a command missing on
 //! either side, an argument named differently (Tauri passes `entry_id` as `entryId`), or a result
 //! typed differently.
 
@@ -61,15 +61,19 @@ fn typescript(rust: &str) -> String {
     }
 }
 
-/// The commands `generate_handler!` registers, in `src/lib.rs`.
+/// The modules that declare commands.
+const COMMAND_FILES: [&str; 2] = ["src/commands.rs", "src/updates.rs"];
+
+/// The commands `generate_handler!` registers, in `src/lib.rs`, by name without their module.
 fn registered() -> Vec<String> {
     let lib = read("src/lib.rs");
     let start = lib.find("generate_handler![").expect("a handler list");
     let end = start + lib[start..].find(']').unwrap();
-    lib[start..end]
-        .split("commands::")
-        .skip(1)
-        .map(|s| s.trim_end_matches([',', ' ', '\n']).trim().to_string())
+    lib[start + "generate_handler![".len()..end]
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.rsplit("::").next().unwrap().to_string())
         .collect()
 }
 
@@ -93,9 +97,9 @@ fn top_level(params: &str) -> Vec<&str> {
     out
 }
 
-/// Each command's signature as `src/commands.rs` declares it.
+/// Each command's signature as the command modules declare it.
 fn declared() -> BTreeMap<String, Signature> {
-    let source = read("src/commands.rs");
+    let source: String = COMMAND_FILES.iter().map(|f| read(f)).collect();
     let mut out = BTreeMap::new();
     for chunk in source.split("#[tauri::command]").skip(1) {
         let after_fn = &chunk[chunk.find("fn ").unwrap() + 3..];

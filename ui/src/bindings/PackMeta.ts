@@ -3,4 +3,16 @@
 /**
  * What the library knows about the installed pack.
  */
-export type PackMeta = { pack_id: string, title: string, publisher: string, version: string, created: string, installed: string, schema_version: number, entry_count: number, content_hash: string, };
+export type PackMeta = { pack_id: string, title: string, publisher: string, version: string, created: string, installed: string, schema_version: number, entry_count: number, content_hash: string, 
+/**
+ * The key that signed the pack, when it was signed.
+ */
+key_id: string | null, 
+/**
+ * Where newer packs are published (`update_from` in `pack.toml`).
+ */
+update_from: string | null, 
+/**
+ * How long the pack stays fresh (`stale_after` in `pack.toml`).
+ */
+stale_after: string | null, };

@@ -3,4 +3,4 @@
 /**
  * A step of an install, for progress display.
  */
-export type Progress = { "stage": "checking" } | { "stage": "writing-database", done: number, total: number, } | { "stage": "building-index", done: number, total: number, } | { "stage": "switching" } | { "stage": "cleaning-up" };
+export type Progress = { "stage": "downloading", done: number, total: number, } | { "stage": "checking" } | { "stage": "writing-database", done: number, total: number, } | { "stage": "building-index", done: number, total: number, } | { "stage": "switching" } | { "stage": "cleaning-up" };

@@ -10,12 +10,16 @@ import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Grid } from '../bindings/Grid';
 import type { HitData } from '../bindings/HitData';
 import type { IpcError } from '../bindings/IpcError';
+import type { PackChanges } from '../bindings/PackChanges';
 import type { PackMeta } from '../bindings/PackMeta';
+import type { PackStatus } from '../bindings/PackStatus';
 import type { Progress } from '../bindings/Progress';
 import type { ReadingComfort } from '../bindings/ReadingComfort';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SearchResults } from '../bindings/SearchResults';
 import type { Taxonomy } from '../bindings/Taxonomy';
+import type { TrustedKey } from '../bindings/TrustedKey';
+import type { UpdateCheck } from '../bindings/UpdateCheck';
 import type { WaitingWell } from '../bindings/WaitingWell';
 
 export class IpcFailure extends Error {
@@ -68,12 +72,30 @@ export const ipc = {
 
   /** Asks for a pack file in the system's dialog and installs it, reporting each stage to
    * `onProgress`; the new pack, or null if the person cancelled. */
-  async installPack(onProgress: (p: Progress) => void): Promise<PackMeta | null> {
-    const stop = await listen<Progress>('install-progress', (event) => onProgress(event.payload));
-    try {
-      return await call<PackMeta | null>('install_pack');
-    } finally {
-      stop();
-    }
-  },
+  installPack: (onProgress: (p: Progress) => void) =>
+    withProgress(onProgress, () => call<PackMeta | null>('install_pack')),
+
+  packStatus: () => call<PackStatus>('pack_status'),
+  setCheckOnStart: (on: boolean) => call<null>('set_check_on_start', { on }),
+  checkForUpdate: () => call<UpdateCheck>('check_for_update'),
+  /** Downloads and installs the newer pack, reporting each stage to `onProgress`. */
+  installUpdate: (onProgress: (p: Progress) => void) =>
+    withProgress(onProgress, () => call<PackMeta>('install_update')),
+  whatsNew: () => call<PackChanges | null>('whats_new'),
+  dismissWhatsNew: () => call<null>('dismiss_whats_new'),
+  goBack: () => call<PackMeta>('go_back'),
+  trustedKeys: () => call<TrustedKey[]>('trusted_keys'),
+  /** Asks for a public key file in the system's dialog and trusts it; null if cancelled. */
+  trustKey: () => call<TrustedKey | null>('trust_key'),
+  untrustKey: (id: string) => call<null>('untrust_key', { id }),
 };
+
+/** Runs an install while passing its progress events to `onProgress`. */
+async function withProgress<T>(onProgress: (p: Progress) => void, run: () => Promise<T>): Promise<T> {
+  const stop = await listen<Progress>('install-progress', (event) => onProgress(event.payload));
+  try {
+    return await run();
+  } finally {
+    stop();
+  }
+}

@@ -201,6 +201,15 @@ pub fn build(
     Ok(manifest)
 }
 
+/// The manifest of a pack held in memory, checked as an install would check it (format, schema,
+/// hash, identity), without reading the rest: enough to tell whether it is newer than the pack
+/// installed. `name` is what messages call it.
+pub fn peek_manifest(name: &Path, bytes: &[u8]) -> Result<Manifest> {
+    let mut reader =
+        RecordReader::new(bytes, bytes.len() as u64).map_err(|e| bad(name, e.to_string()))?;
+    read_manifest(name, &mut reader)
+}
+
 /// The records of a pack file as they are, with nothing checked but the container itself: for
 /// tools that look inside packs and for tests that forge damaged ones. Never install from this.
 pub fn read_raw_records(path: &Path) -> Result<Vec<(String, Vec<u8>)>> {
@@ -349,7 +358,7 @@ fn open_container(path: &Path) -> Result<Container> {
 
 /// Reads the first record, which must be the manifest, and checks its format, schema, identity
 /// and hash: the hash covers every field of the manifest, so no byte of it can change unseen.
-fn read_manifest(path: &Path, reader: &mut Container) -> Result<Manifest> {
+fn read_manifest<R: Read>(path: &Path, reader: &mut RecordReader<R>) -> Result<Manifest> {
     let container = |e: ContainerError| bad(path, e.to_string());
     let manifest: Manifest = match reader.next_header(record_limit).map_err(container)? {
         Some(h) if h.name == MANIFEST => {

@@ -4,6 +4,7 @@
 
 pub mod entry_page;
 pub mod grid;
+pub mod pack_status;
 pub mod shortlist;
 pub mod waiting_well;
 
