@@ -7,14 +7,13 @@
 
 use gati_core::ErrorCode;
 use gati_core::comfort::ReadingComfort;
-use gati_core::entry::HitData;
 use gati_core::library::Progress;
 use gati_core::library::{Consent, PackMeta};
 use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::taxonomy::Taxonomy;
 use gati_core::views::entry_page::{self, EntryPage};
 use gati_core::views::grid::{self, Grid};
-use gati_core::views::shortlist::{self, DocumentFormat};
+use gati_core::views::shortlist::{self, DocumentFormat, ShortlistCard};
 use gati_core::views::waiting_well::{self, WaitingWell};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -79,12 +78,12 @@ pub async fn waiting_well(state: State<'_, AppState>, code: String) -> IpcResult
 }
 
 #[tauri::command]
-pub fn shortlist(state: State<'_, AppState>) -> IpcResult<Vec<HitData>> {
+pub fn shortlist(state: State<'_, AppState>) -> IpcResult<Vec<ShortlistCard>> {
     Ok(shortlist::shortlist(&*state.catalogue()?, &*state.user()?)?)
 }
 
 #[tauri::command]
-pub fn shortlist_add(state: State<'_, AppState>, id: String) -> IpcResult<Vec<HitData>> {
+pub fn shortlist_add(state: State<'_, AppState>, id: String) -> IpcResult<Vec<ShortlistCard>> {
     let catalogue = state.catalogue()?;
     // Only entries of the installed pack can be added.
     catalogue.entry(&id)?;
@@ -94,7 +93,7 @@ pub fn shortlist_add(state: State<'_, AppState>, id: String) -> IpcResult<Vec<Hi
 }
 
 #[tauri::command]
-pub fn shortlist_remove(state: State<'_, AppState>, id: String) -> IpcResult<Vec<HitData>> {
+pub fn shortlist_remove(state: State<'_, AppState>, id: String) -> IpcResult<Vec<ShortlistCard>> {
     let user = state.user()?;
     user.shortlist_remove(&id)?;
     Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)
@@ -105,7 +104,7 @@ pub fn shortlist_move(
     state: State<'_, AppState>,
     id: String,
     to: usize,
-) -> IpcResult<Vec<HitData>> {
+) -> IpcResult<Vec<ShortlistCard>> {
     let mut user = state.user()?;
     user.shortlist_move(&id, to)?;
     Ok(shortlist::shortlist(&*state.catalogue()?, &user)?)

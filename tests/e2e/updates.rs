@@ -15,6 +15,8 @@ use crate::http::{Behaviour, Server};
 /// A word no entry of the pack uses, put into one entry by the newer edition.
 const NEW_WORD: &str = "lighthouse";
 const CHANGED: &str = "worry-time";
+/// An entry the newer edition leaves out, which the school has on its shortlist.
+const DROPPED: &str = "sensory-impairment-staff-briefing";
 
 /// Builds the real content as edition `version`, updating from `from`, signed with the
 /// development key. The newer edition adds a sentence to one entry.
@@ -37,6 +39,8 @@ fn edition(dir: &Path, version: &str, from: Option<&str>, key: &SecretKey) -> st
             format!("{body}\nSome schools call the worry box a {NEW_WORD}: a safe place to leave a worry.\n"),
         )
         .unwrap();
+        let dropped = find_entry(&sources.join("entries"), DROPPED).expect("the entry to drop");
+        fs::remove_file(dropped).unwrap();
     }
     let loaded = gati_core::source::load(&sources, today()).unwrap();
     assert!(!loaded.report.has_errors(), "{}", loaded.report);
@@ -102,15 +106,18 @@ async fn a_school_updates_sees_whats_new_and_goes_back() {
     let newer = edition(work.path(), "2026.12.0", Some(&server.base), &key);
     gati_core::update::publish(&newer, &channel, today()).unwrap();
 
-    // The school has 2026.11.0, which names the publisher's folder, and one shortlisted entry.
+    // The school has 2026.11.0, which names the publisher's folder, and two shortlisted entries.
     let library = work.path().join("library");
     let lib = Library::create(&library).unwrap();
     lib.install(&current, today(), Consent::default(), &mut |_| {})
         .unwrap();
-    lib.user_db()
-        .unwrap()
-        .shortlist_add("precision-teaching", "2026-11-25")
+    let user = lib.user_db().unwrap();
+    user.shortlist_add("precision-teaching", "2026-11-25")
         .unwrap();
+    user.shortlist_add(DROPPED, "2026-11-25").unwrap();
+    // The list has been shown once, so it knows its entries' titles.
+    gati_core::views::shortlist::shortlist(&lib.catalogue().unwrap(), &user).unwrap();
+    drop(user);
 
     // At start the app looks (on by default, as the pack names a location) and says so quietly.
     let app = App::start(&library).await;
@@ -139,7 +146,7 @@ async fn a_school_updates_sees_whats_new_and_goes_back() {
     )
     .await;
     assert!(app.text("#pack-headline").await.contains("pack 2026.12.0"));
-    assert!(app.text("nav a[href='#/shortlist']").await.contains("(1)"));
+    assert!(app.text("nav a[href='#/shortlist']").await.contains("(2)"));
     app.screenshot("update-installed").await;
     app.assert_accessible("settings after an update").await;
 
@@ -155,6 +162,7 @@ async fn a_school_updates_sees_whats_new_and_goes_back() {
         whats_new.contains("Worry time") && whats_new.contains(": text"),
         "{whats_new}"
     );
+    assert!(whats_new.contains("1 removed"), "{whats_new}");
     app.screenshot("whats-new").await;
     app.assert_accessible("what's new").await;
 
@@ -173,6 +181,18 @@ async fn a_school_updates_sees_whats_new_and_goes_back() {
         Some(CHANGED)
     );
 
+    // The shortlisted entry the new edition left out is still listed, by its title, marked.
+    app.go("#/shortlist").await;
+    app.wait_for(".shortlist-item.gone").await;
+    let gone = app.text(".shortlist-item.gone").await;
+    assert!(
+        gone.contains("Deaf awareness") && gone.contains("No longer in the pack"),
+        "{gone}"
+    );
+    app.screenshot("shortlist-entry-gone").await;
+    app.assert_accessible("shortlist with an entry no longer in the pack")
+        .await;
+
     // Going back asks first, then returns to 2026.11.0; the shortlist is still there.
     app.go("#/settings").await;
     app.wait_for("#go-back").await;
@@ -185,7 +205,7 @@ async fn a_school_updates_sees_whats_new_and_goes_back() {
     )
     .await;
     assert!(app.text("#pack-headline").await.contains("pack 2026.11.0"));
-    assert!(app.text("nav a[href='#/shortlist']").await.contains("(1)"));
+    assert!(app.text("nav a[href='#/shortlist']").await.contains("(2)"));
     app.go(&format!("#/search?q={NEW_WORD}")).await;
     app.until(
         "the search answered by the old pack",

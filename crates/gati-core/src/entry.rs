@@ -96,6 +96,24 @@ impl HitData {
             waiting_for: e.waiting_for.clone(),
         }
     }
+
+    /// The card of an entry the pack no longer has: its id and the title it had (its id when
+    /// no title was kept), and nothing else.
+    pub fn gone(id: &str, title: &str) -> HitData {
+        HitData {
+            id: id.to_string(),
+            kind: String::new(),
+            title: if title.is_empty() { id } else { title }.to_string(),
+            summary: String::new(),
+            needs: Vec::new(),
+            areas: Vec::new(),
+            levels: Vec::new(),
+            steps: Vec::new(),
+            phases: Vec::new(),
+            audiences: Vec::new(),
+            waiting_for: Vec::new(),
+        }
+    }
 }
 
 /// A file that travels with an entry. Packs store attachment bytes once, named by their SHA-256,

@@ -16,7 +16,7 @@ use gati_core::update::UpdateCheck;
 use gati_core::views::entry_page::EntryPage;
 use gati_core::views::grid::Grid;
 use gati_core::views::pack_status::PackStatus;
-use gati_core::views::shortlist::DocumentFormat;
+use gati_core::views::shortlist::{DocumentFormat, ShortlistCard};
 use gati_core::views::waiting_well::WaitingWell;
 use gati_desktop::{AppInfo, IpcError};
 use ts_rs::{Config, TS};
@@ -39,6 +39,7 @@ fn export_all(dir: &Path) {
     PackChanges::export_all(&cfg).unwrap();
     UpdateCheck::export_all(&cfg).unwrap();
     TrustedKey::export_all(&cfg).unwrap();
+    ShortlistCard::export_all(&cfg).unwrap();
     fs::write(dir.join("families.ts"), families_ts()).unwrap();
     fs::write(dir.join("comfort-defaults.ts"), comfort_defaults_ts()).unwrap();
 }

@@ -213,6 +213,7 @@ fn the_reader_sees_every_shape_of_signature() {
     );
     assert_eq!(declared["install_pack"].result, "PackMeta | null");
     assert_eq!(declared["set_comfort"].result, "null");
-    assert_eq!(declared["shortlist"].result, "HitData[]");
+    assert_eq!(declared["shortlist"].result, "ShortlistCard[]");
+    assert_eq!(declared["go_back"].result, "PackMeta");
     assert!(declared.len() >= 17);
 }

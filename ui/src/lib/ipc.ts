@@ -8,7 +8,6 @@ import type { DocumentFormat } from '../bindings/DocumentFormat';
 import type { EntryPage } from '../bindings/EntryPage';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Grid } from '../bindings/Grid';
-import type { HitData } from '../bindings/HitData';
 import type { IpcError } from '../bindings/IpcError';
 import type { PackChanges } from '../bindings/PackChanges';
 import type { PackMeta } from '../bindings/PackMeta';
@@ -17,6 +16,7 @@ import type { Progress } from '../bindings/Progress';
 import type { ReadingComfort } from '../bindings/ReadingComfort';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SearchResults } from '../bindings/SearchResults';
+import type { ShortlistCard } from '../bindings/ShortlistCard';
 import type { Taxonomy } from '../bindings/Taxonomy';
 import type { TrustedKey } from '../bindings/TrustedKey';
 import type { UpdateCheck } from '../bindings/UpdateCheck';
@@ -55,10 +55,10 @@ export const ipc = {
   grid: (phase: string | null) => call<Grid>('grid', { phase }),
   entryPage: (id: string) => call<EntryPage>('entry_page', { id }),
   waitingWell: (code: string) => call<WaitingWell>('waiting_well', { code }),
-  shortlist: () => call<HitData[]>('shortlist'),
-  shortlistAdd: (id: string) => call<HitData[]>('shortlist_add', { id }),
-  shortlistRemove: (id: string) => call<HitData[]>('shortlist_remove', { id }),
-  shortlistMove: (id: string, to: number) => call<HitData[]>('shortlist_move', { id, to }),
+  shortlist: () => call<ShortlistCard[]>('shortlist'),
+  shortlistAdd: (id: string) => call<ShortlistCard[]>('shortlist_add', { id }),
+  shortlistRemove: (id: string) => call<ShortlistCard[]>('shortlist_remove', { id }),
+  shortlistMove: (id: string, to: number) => call<ShortlistCard[]>('shortlist_move', { id, to }),
   /** Asks where to save the shortlist as `format`; the path it went to, or null if cancelled. */
   shortlistSave: (format: DocumentFormat) => call<string | null>('shortlist_save', { format }),
   comfort: () => call<ReadingComfort>('comfort'),

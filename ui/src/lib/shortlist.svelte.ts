@@ -1,8 +1,8 @@
 // The shortlist, shared by every screen that shows or changes it.
-import type { HitData } from '../bindings/HitData';
+import type { ShortlistCard } from '../bindings/ShortlistCard';
 import { ipc } from './ipc';
 
-export const shortlistState = $state<{ items: HitData[] }>({ items: [] });
+export const shortlistState = $state<{ items: ShortlistCard[] }>({ items: [] });
 
 export function onShortlist(id: string): boolean {
   return shortlistState.items.some((i) => i.id === id);

@@ -9,10 +9,11 @@ use serde::Serialize;
 use super::migrations::{self, Migration};
 use crate::error::{AtPath, Error, Result};
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "settings and shortlist",
-    sql: "
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "settings and shortlist",
+        sql: "
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE shortlist (
             entry_id TEXT PRIMARY KEY,
@@ -20,12 +21,21 @@ const MIGRATIONS: &[Migration] = &[Migration {
             added TEXT NOT NULL
         ) WITHOUT ROWID;
     ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "the title each shortlisted entry had",
+        // So that an entry a later pack leaves out still shows on the list by its name.
+        sql: "ALTER TABLE shortlist ADD COLUMN title TEXT NOT NULL DEFAULT '';",
+    },
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShortlistItem {
     pub entry_id: String,
     pub added: String,
+    /// The entry's title when the shortlist was last shown with it in the pack.
+    pub title: String,
 }
 
 pub struct UserDb {
@@ -71,12 +81,13 @@ impl UserDb {
     pub fn shortlist(&self) -> Result<Vec<ShortlistItem>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT entry_id, added FROM shortlist ORDER BY position")
+            .prepare_cached("SELECT entry_id, added, title FROM shortlist ORDER BY position")
             .at(&self.path)?;
         stmt.query_map([], |r| {
             Ok(ShortlistItem {
                 entry_id: r.get(0)?,
                 added: r.get(1)?,
+                title: r.get(2)?,
             })
         })
         .at(&self.path)?
@@ -91,6 +102,17 @@ impl UserDb {
                 "INSERT OR IGNORE INTO shortlist (entry_id, position, added)
                  VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM shortlist), ?2)",
                 params![entry_id, added],
+            )
+            .map(drop)
+            .at(&self.path)
+    }
+
+    /// Keeps `title` as the title of a shortlisted entry.
+    pub fn shortlist_set_title(&self, entry_id: &str, title: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE shortlist SET title = ?2 WHERE entry_id = ?1 AND title <> ?2",
+                params![entry_id, title],
             )
             .map(drop)
             .at(&self.path)

@@ -14,17 +14,46 @@ use crate::library::Catalogue;
 use crate::store::user_db::UserDb;
 use crate::taxonomy::Family;
 
+/// A shortlisted entry as the list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ShortlistCard {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub card: HitData,
+    /// The installed pack no longer has the entry: the card keeps the title it had, and the
+    /// person decides whether to remove it.
+    pub gone: bool,
+}
+
 /// The shortlist's entries in the user's order. An entry that a newer pack merged into another
 /// is first replaced on the list by the one that took its place, so that the list shows, moves
-/// and removes it by its new id.
-pub fn shortlist(catalogue: &Catalogue, user: &UserDb) -> Result<Vec<HitData>> {
+/// and removes it by its new id. An entry the pack no longer has at all stays, marked as gone.
+pub fn shortlist(catalogue: &Catalogue, user: &UserDb) -> Result<Vec<ShortlistCard>> {
     for item in user.shortlist()? {
         if let Some(new_id) = catalogue.successor(&item.entry_id)? {
             user.shortlist_rename(&item.entry_id, &new_id)?;
         }
     }
-    let ids: Vec<String> = user.shortlist()?.into_iter().map(|i| i.entry_id).collect();
-    super::cards(catalogue, &ids)
+    let mut cards = Vec::new();
+    for item in user.shortlist()? {
+        let card = match catalogue.entry(&item.entry_id) {
+            Ok(entry) => {
+                user.shortlist_set_title(&entry.id, &entry.title)?;
+                ShortlistCard {
+                    card: HitData::of(&entry),
+                    gone: false,
+                }
+            }
+            Err(crate::Error::NotFound(_)) => ShortlistCard {
+                card: HitData::gone(&item.entry_id, &item.title),
+                gone: true,
+            },
+            Err(e) => return Err(e),
+        };
+        cards.push(card);
+    }
+    Ok(cards)
 }
 
 /// The kinds of document the shortlist can be saved as, each with every entry's full text.
@@ -85,9 +114,11 @@ pub fn document(
     format: DocumentFormat,
     date: NaiveDate,
 ) -> Result<Vec<u8>> {
+    // An entry no longer in the pack has no text to print.
     let ids: Vec<String> = shortlist(catalogue, user)?
         .into_iter()
-        .map(|c| c.id)
+        .filter(|c| !c.gone)
+        .map(|c| c.card.id)
         .collect();
     let entries = ids
         .iter()

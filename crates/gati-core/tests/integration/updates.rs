@@ -12,6 +12,7 @@ use crate::support::{
 use gati_core::library::{Consent, Library};
 use gati_core::signing::{self, KeySource, SecretKey};
 use gati_core::update::{self, Channel, Timeouts, UpdateCheck};
+use gati_core::views::shortlist;
 use gati_core::{Error, ErrorCode};
 
 /// What the library holds, to check that a refusal changed nothing.
@@ -146,6 +147,9 @@ fn an_update_records_what_changed_and_going_back_is_a_switch() {
     let (library, dir) = (&installed.library, installed.dir.path());
     let user = library.user_db().unwrap();
     user.shortlist_add("worry-time", "2026-11-25").unwrap();
+    user.shortlist_add("ear-defenders", "2026-11-25").unwrap();
+    // Showing the list keeps each entry's title with it.
+    shortlist::shortlist(&library.catalogue().unwrap(), &user).unwrap();
     assert!(library.previous().unwrap().is_none());
 
     let sources = dir.join("next-sources");
@@ -158,13 +162,7 @@ fn an_update_records_what_changed_and_going_back_is_a_switch() {
         text.replace(summary, "summary = \"A changed summary.\""),
     )
     .unwrap();
-    let gone = fs::read_dir(sources.join("entries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap() == "precision-teaching.md");
-    if let Some(gone) = gone {
-        fs::remove_file(gone).unwrap();
-    }
+    fs::remove_file(sources.join("entries/ear-defenders.md")).unwrap();
     let next = dir.join("next.gatipack");
     build_pack(&sources, &next);
     library
@@ -186,7 +184,15 @@ fn an_update_records_what_changed_and_going_back_is_a_switch() {
         .unwrap();
     assert_eq!(worry.fields, ["summary"]);
     assert!(changes.added.is_empty());
+    let removed: Vec<&str> = changes.removed.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(removed, ["ear-defenders"]);
     assert_eq!(library.previous().unwrap().unwrap().version, "1.0.0");
+
+    // The shortlisted entry the new pack left out stays, marked, with the title it had.
+    let cards = shortlist::shortlist(&library.catalogue().unwrap(), &user).unwrap();
+    let gone = cards.iter().find(|c| c.card.id == "ear-defenders").unwrap();
+    assert!(gone.gone);
+    assert_eq!(gone.card.title, "Ear defenders and quiet spaces");
 
     // Going back switches to the kept pack; the shortlist, the user's data, is untouched.
     let back = library.go_back().unwrap();
@@ -198,7 +204,7 @@ fn an_update_records_what_changed_and_going_back_is_a_switch() {
         "nothing older to go back to"
     );
     assert!(library.go_back().is_err());
-    assert_eq!(user.shortlist().unwrap()[0].entry_id, "worry-time");
+    assert_eq!(user.shortlist().unwrap().len(), 2);
 
     // Updating again undoes it.
     library

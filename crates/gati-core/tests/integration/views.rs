@@ -89,12 +89,21 @@ fn the_shortlist_keeps_its_order_and_exports_as_markdown() {
         user.shortlist_add(id, "2026-11-25").unwrap();
     }
     user.shortlist_move("movement-breaks", 0).unwrap();
-    // An entry a later pack dropped stays in the user's data but is not shown.
+    // An entry a later pack dropped stays on the list, marked, and out of documents.
     user.shortlist_add("gone-in-this-pack", "2026-11-25")
         .unwrap();
     let items = shortlist::shortlist(&catalogue, &user).unwrap();
-    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["movement-breaks", "worry-time", "visual-timetables"]);
+    let ids: Vec<(&str, bool)> = items.iter().map(|c| (c.card.id.as_str(), c.gone)).collect();
+    assert_eq!(
+        ids,
+        [
+            ("movement-breaks", false),
+            ("worry-time", false),
+            ("visual-timetables", false),
+            ("gone-in-this-pack", true)
+        ]
+    );
+    user.shortlist_remove("gone-in-this-pack").unwrap();
 
     let saved = installed.dir.path().join("chosen name.md");
     let markdown = shortlist::DocumentFormat::Markdown;
@@ -188,7 +197,7 @@ fn a_shortlist_follows_merged_entries_to_the_entry_that_replaced_them() {
     let catalogue = installed.library.catalogue().unwrap();
 
     let items = shortlist::shortlist(&catalogue, &user).unwrap();
-    let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = items.iter().map(|c| c.card.id.as_str()).collect();
     assert_eq!(
         ids,
         ["zones-of-regulation", "worry-time", "visual-timetables"]
