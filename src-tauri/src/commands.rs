@@ -205,10 +205,15 @@ pub fn open_link(app: AppHandle, url: String) -> IpcResult<()> {
 /// Asks for a pack file in the system's open dialog and installs it, reporting progress as
 /// events. The file is checked whole before anything installed changes; on any failure the old
 /// pack stays in use. Returns the new pack, or nothing when the person cancelled.
+///
+/// `anyway` is the person's answer to a refusal they have read: they are switching publisher, or
+/// going back to an older pack on purpose. A pack that is unsigned or signed with a key this
+/// computer does not trust is refused whatever they say.
 #[tauri::command]
 pub async fn install_pack(
     app: AppHandle,
     state: State<'_, AppState>,
+    anyway: bool,
 ) -> IpcResult<Option<PackMeta>> {
     let Some(path) =
         dialogs::choose_open_path(&app, "Choose a pack file", "GATI resource pack", "gatipack")
@@ -221,8 +226,15 @@ pub async fn install_pack(
         // A progress event that cannot be delivered must not stop the install.
         let _ = app.emit(INSTALL_PROGRESS, p);
     };
-    state
-        .library()?
-        .install(&path, crate::today(), Consent::default(), &mut { emit })?;
+    state.library()?.install(
+        &path,
+        crate::today(),
+        Consent {
+            unsigned: false,
+            other_publisher: anyway,
+            older: anyway,
+        },
+        &mut { emit },
+    )?;
     Ok(Some(state.reload()?.meta().clone()))
 }

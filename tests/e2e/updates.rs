@@ -236,3 +236,36 @@ async fn a_newer_app_installs_its_newer_pack_over_an_older_edition() {
     assert!(app.text("#go-back").await.contains("2026.10.0"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
+async fn another_publishers_pack_installs_only_when_the_person_says_so() {
+    let work = tempfile::tempdir().unwrap();
+    let app = App::start(&work.path().join("library")).await;
+    // The person picks another area's pack (the test folder stands in for the open dialog).
+    let loaded =
+        gati_core::source::load(&repo_root().join("tests/fixtures/mini"), today()).unwrap();
+    let created = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    let other = app.dialogs.join("other-area.gatipack");
+    gati_core::pack::build(&loaded, &other, created, Some(&dev_key())).unwrap();
+
+    app.go("#/settings").await;
+    app.click("#choose-pack").await;
+    app.wait_for("#install-anyway").await;
+    let refusal = app.text("#install-result").await;
+    assert!(
+        refusal.contains("`mini`") && refusal.contains("switching publisher"),
+        "{refusal}"
+    );
+    assert!(app.text("#pack-headline").await.contains("pack 2026.11.0"));
+    app.assert_accessible("settings after a refused pack").await;
+
+    app.click("#install-anyway").await;
+    app.until(
+        "the other publisher's pack installed",
+        "document.getElementById('install-result')?.textContent.includes('Installed Mini fixture pack')",
+    )
+    .await;
+    assert!(app.text("#pack-headline").await.contains("pack 1.0.0"));
+    app.stop().await;
+}

@@ -71,9 +71,10 @@ export const ipc = {
   openLink: (url: string) => call<null>('open_link', { url }),
 
   /** Asks for a pack file in the system's dialog and installs it, reporting each stage to
-   * `onProgress`; the new pack, or null if the person cancelled. */
-  installPack: (onProgress: (p: Progress) => void) =>
-    withProgress(onProgress, () => call<PackMeta | null>('install_pack')),
+   * `onProgress`; the new pack, or null if the person cancelled. `anyway`: the person has read a
+   * refusal and is switching publisher or going back on purpose. */
+  installPack: (onProgress: (p: Progress) => void, anyway: boolean) =>
+    withProgress(onProgress, () => call<PackMeta | null>('install_pack', { anyway })),
 
   packStatus: () => call<PackStatus>('pack_status'),
   setCheckOnStart: (on: boolean) => call<null>('set_check_on_start', { on }),

@@ -3,6 +3,11 @@
 mod cli;
 #[cfg(unix)]
 mod install_crash;
+// The update tests use the server's ways to misbehave that they need.
+#[cfg(unix)]
+#[allow(dead_code)]
+#[path = "../../../gati-core/tests/support/http.rs"]
+mod http;
 mod publishing;
 #[cfg(unix)]
 #[path = "../../../gati-core/tests/support/synthetic.rs"]

@@ -180,3 +180,89 @@ fn a_publisher_signs_and_publishes_and_a_school_updates_and_goes_back() {
     stdout(gati(&library).args(["trust", "remove"]).arg(&key_id));
     assert!(!stdout(gati(&library).args(["trust", "list"])).contains("added here"));
 }
+
+/// The app or the command killed in the middle of a download: the old pack stays in use, and
+/// the partial file goes at the next start.
+#[cfg(unix)]
+#[test]
+fn killing_an_update_during_its_download_leaves_the_old_pack_and_no_partial_file() {
+    use crate::http::{Behaviour, Server};
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let channel = dir.path().join("channel");
+    std::fs::create_dir_all(&channel).unwrap();
+    let served = dir.path().join("served");
+    std::os::unix::fs::symlink(&channel, &served).unwrap();
+    let server = Server::start(served, Behaviour::Stall);
+    let dev_key = repo().join("tests/keys/gati-dev.key");
+    let build = |version: &str| {
+        let sources = dir.path().join(format!("s-{version}"));
+        crate::cli::copy_dir(&repo().join("tests/fixtures/mini"), &sources);
+        let toml = sources.join("pack.toml");
+        let text = std::fs::read_to_string(&toml)
+            .unwrap()
+            .replace("1.0.0", version);
+        std::fs::write(&toml, format!("{text}update_from = {:?}\n", server.base)).unwrap();
+        let pack = dir.path().join(format!("{version}.gatipack"));
+        stdout(
+            gati(&library)
+                .env("GATI_KEY_PASSWORD", "gati-dev")
+                .args(["pack", "build"])
+                .arg(&sources)
+                .arg("-o")
+                .arg(&pack)
+                .arg("--sign")
+                .arg(&dev_key),
+        );
+        pack
+    };
+    let first = build("1.0.0");
+    let second = build("1.1.0");
+    stdout(gati(&library).arg("install").arg(&first));
+    stdout(
+        gati(&library)
+            .arg("publish")
+            .arg(&second)
+            .arg("--to")
+            .arg(&channel),
+    );
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gati"))
+        .env("GATI_LIBRARY", &library)
+        .arg("update")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it reports the download under way, then kill it there.
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    for line in stderr.split(b'\n') {
+        if String::from_utf8_lossy(&line.unwrap()).contains("Downloading") {
+            break;
+        }
+    }
+    let partial = || {
+        std::fs::read_dir(&library)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".upload")
+            })
+            .count()
+    };
+    assert_eq!(partial(), 1, "the download is under way in the library");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The next start of anything that opens the library for writing clears the partial file.
+    let listed = stdout(gati(&library).args(["trust", "list"]));
+    assert!(listed.contains("built in"));
+    assert_eq!(partial(), 0);
+    assert!(stdout(gati(&library).arg("stats")).contains("1.0.0"));
+}

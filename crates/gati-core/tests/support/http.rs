@@ -18,6 +18,8 @@ pub enum Behaviour {
     TooMuch,
     /// Accepts the connection and never answers.
     Silent,
+    /// States the pack file's length, sends half of it, then waits without closing.
+    Stall,
     /// Redirects every request to this address.
     RedirectTo(String),
 }
@@ -71,7 +73,9 @@ fn answer(mut stream: TcpStream, folder: &std::path::Path, behaviour: &Behaviour
             Ok(body) => {
                 let is_pack = name.ends_with(".gatipack");
                 let (stated, sent): (usize, Vec<u8>) = match behaviour {
-                    Behaviour::CutShort if is_pack => (body.len(), body[..body.len() / 2].to_vec()),
+                    Behaviour::CutShort | Behaviour::Stall if is_pack => {
+                        (body.len(), body[..body.len() / 2].to_vec())
+                    }
                     Behaviour::TooMuch if is_pack => {
                         let doubled = [body.clone(), body].concat();
                         (doubled.len(), doubled)
@@ -87,6 +91,9 @@ fn answer(mut stream: TcpStream, folder: &std::path::Path, behaviour: &Behaviour
         },
     };
     let _ = stream.flush();
+    if matches!(behaviour, Behaviour::Stall) && name.ends_with(".gatipack") {
+        std::thread::sleep(Duration::from_secs(30));
+    }
     let _ = stream.shutdown(std::net::Shutdown::Both);
     let _ = reader.read(&mut [0u8; 1]);
 }
