@@ -444,3 +444,72 @@ fn publishing_refuses_an_unsigned_pack() {
     assert_eq!(err.code(), ErrorCode::Untrusted);
     assert!(!dir.path().join("out/latest.json").exists());
 }
+
+#[test]
+fn the_pack_status_says_when_to_check_and_when_the_pack_is_old() {
+    use gati_core::views::pack_status;
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pack = mini_pack(
+        dir.path(),
+        "fresh-for",
+        &[
+            ("stale_after", "3 weeks"),
+            ("update_from", "https://packs.example.org/mini"),
+        ],
+    );
+    let library = Library::create(&dir.path().join("library")).unwrap();
+    library
+        .install(&pack, today(), Consent::default(), &mut |_| {})
+        .unwrap();
+    let user = library.user_db().unwrap();
+
+    // Built on 25 November, fresh for three weeks: old from 16 December.
+    let status = pack_status::pack_status(&library, &user, day(15)).unwrap();
+    assert_eq!(status.stale_since, None);
+    assert!(
+        status.check_on_start && status.check_due,
+        "on by default with a location"
+    );
+    let status = pack_status::pack_status(&library, &user, day(16)).unwrap();
+    assert_eq!(status.stale_since, Some(day(16)));
+
+    // Looked today: not again until tomorrow; turned off: never.
+    pack_status::record_check(&user, day(16)).unwrap();
+    assert!(
+        !pack_status::pack_status(&library, &user, day(16))
+            .unwrap()
+            .check_due
+    );
+    assert!(
+        pack_status::pack_status(&library, &user, day(17))
+            .unwrap()
+            .check_due
+    );
+    pack_status::set_check_on_start(&user, false).unwrap();
+    assert!(
+        !pack_status::pack_status(&library, &user, day(17))
+            .unwrap()
+            .check_due
+    );
+
+    // A first install has nothing new to show; an update does, until it is dismissed.
+    assert!(pack_status::whats_new(&library, &user).unwrap().is_none());
+    let sources = dir.path().join("next-sources");
+    sources_with(&mini_sources(), &sources, &[("version", "1.1.0")]);
+    let worry = sources.join("entries/worry-time.md");
+    let text = fs::read_to_string(&worry).unwrap();
+    let summary = text.lines().find(|l| l.starts_with("summary")).unwrap();
+    fs::write(&worry, text.replace(summary, "summary = \"Changed.\"")).unwrap();
+    let next = dir.path().join("next.gatipack");
+    build_pack(&sources, &next);
+    library
+        .install(&next, today(), Consent::default(), &mut |_| {})
+        .unwrap();
+    let new = pack_status::whats_new(&library, &user)
+        .unwrap()
+        .expect("what changed");
+    assert_eq!(new.changed[0].id, "worry-time");
+    pack_status::dismiss_whats_new(&library, &user).unwrap();
+    assert!(pack_status::whats_new(&library, &user).unwrap().is_none());
+}
