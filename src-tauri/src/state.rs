@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use gati_core::library::{self, Catalogue, Consent, Library, UserDb};
 use gati_core::version::PackVersion;
+use gati_core::views::pack_status;
 use gati_core::{Error, ErrorCode};
 
 use crate::error::{IpcError, IpcResult};
@@ -47,7 +48,13 @@ impl AppState {
         };
         let opened = root.and_then(|root| open(&root));
         let catalogue = match &opened {
-            Ok(o) => load_catalogue(&o.library),
+            Ok(o) => {
+                follow_bundled_pack(
+                    &o.library,
+                    &o.user.lock().unwrap_or_else(|p| p.into_inner()),
+                );
+                load_catalogue(&o.library)
+            }
             Err(e) => Err(e.clone()),
         };
         AppState {
@@ -109,7 +116,6 @@ fn open(root: &Path) -> Result<Opened, IpcError> {
 }
 
 fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
-    follow_bundled_pack(library);
     match library.catalogue() {
         Err(Error::EmptyLibrary(_)) => {
             library
@@ -141,16 +147,22 @@ fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
 }
 
 /// Installs the bundled pack over an older edition of the same pack, so that updating the app
-/// updates its content. It is checked like any other pack. A failure leaves the installed pack in
-/// use and is logged: the app still starts, with the content it had.
-fn follow_bundled_pack(library: &Library) {
+/// updates its content. It is checked like any other pack, and each bundled pack is weighed once
+/// (`pack_status::bundled_pack_is_new`), so that a school that went back stays back. A failure
+/// leaves the installed pack in use and is logged: the app still starts, with the content it had.
+fn follow_bundled_pack(library: &Library, user: &UserDb) {
     let name = Path::new("gati.gatipack");
     let newer = || -> gati_core::Result<bool> {
         let Some(installed) = library.installed()? else {
             return Ok(false);
         };
-        let bundled = gati_core::pack::peek_manifest(name, BUNDLED_PACK)?.info;
+        let bundled = gati_core::pack::peek_manifest(name, BUNDLED_PACK)?;
+        if !pack_status::bundled_pack_is_new(user, &bundled.content_hash)? {
+            return Ok(false);
+        }
+        pack_status::record_bundled_pack(user, &bundled.content_hash)?;
         let have = PackVersion::parse(&installed.version);
+        let bundled = bundled.info;
         Ok(bundled.id == installed.pack_id
             && matches!((bundled.parsed_version(), have), (Some(new), Ok(old)) if new > old))
     };

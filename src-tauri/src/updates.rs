@@ -3,12 +3,12 @@
 //! publisher keys this computer trusts. The core does the work; downloads happen here in Rust,
 //! never in the web view, whose content security policy allows no network at all.
 
+use gati_core::ErrorCode;
 use gati_core::changes::PackChanges;
 use gati_core::library::{PackMeta, Progress};
 use gati_core::signing::TrustedKey;
 use gati_core::update::{self, Timeouts, UpdateCheck};
 use gati_core::views::pack_status::{self, PackStatus};
-use gati_core::{Error, ErrorCode};
 use tauri::{AppHandle, Emitter, State};
 
 use crate::commands::INSTALL_PROGRESS;
@@ -105,11 +105,7 @@ pub async fn trust_key(
     else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&path).map_err(|cause| Error::Io {
-        path: path.clone(),
-        cause,
-    })?;
-    Ok(Some(state.library()?.trust_add(&text)?))
+    Ok(Some(state.library()?.trust_add_file(&path)?))
 }
 
 #[tauri::command]

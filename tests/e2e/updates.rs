@@ -234,6 +234,22 @@ async fn a_newer_app_installs_its_newer_pack_over_an_older_edition() {
     // It came as an update, so the older edition is kept to go back to.
     app.wait_for("#go-back").await;
     assert!(app.text("#go-back").await.contains("2026.10.0"));
+
+    // A school that goes back stays back: the next start does not bring the bundled pack again.
+    app.click("#go-back").await;
+    app.wait_for("#confirm-go-back").await;
+    app.click("#confirm-go-back").await;
+    app.until(
+        "the older edition back",
+        "document.getElementById('install-result')?.textContent.includes('Went back to pack 2026.10.0')",
+    )
+    .await;
+    app.stop().await;
+    let app = App::start(&library).await;
+    app.go("#/settings").await;
+    app.wait_for("#pack-headline").await;
+    let headline = app.text("#pack-headline").await;
+    assert!(headline.contains("pack 2026.10.0"), "{headline}");
     app.stop().await;
 }
 

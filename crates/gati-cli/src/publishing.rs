@@ -191,13 +191,12 @@ pub fn verify(
 pub fn trust(out: &mut impl Write, library: &Library, command: TrustCommand) -> Result<ExitCode> {
     match command {
         TrustCommand::Add { file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| output::path(&file))?;
             output::note(
                 "Trusting a key means GATI on this computer will install any pack signed with \
                  it, as it does packs from the built-in publishers. Add only a key you received \
                  from the publisher themselves.",
             );
-            let key = library.trust_add(&text)?;
+            let key = library.trust_add_file(&file)?;
             writeln!(
                 out,
                 "Now trusted: key {} ({})",

@@ -34,6 +34,23 @@ pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The text of a small file, refusing one longer than `max` bytes before reading it whole: a file
+/// a person chose may be anything.
+pub(crate) fn read_capped(path: &Path, max: u64) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_string(&mut text))
+        .at(path)?;
+    if text.len() as u64 > max {
+        return Err(Error::BadRequest(format!(
+            "{} is longer than the {max} bytes expected",
+            path.display()
+        )));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -380,12 +380,12 @@ impl Library {
             if path.extension().is_none_or(|e| e != "pub") {
                 continue;
             }
-            let text = fs::read_to_string(&path).at(&path)?;
-            let key = PublicKey::parse(&text).map_err(|why| Error::Storage {
-                path: path.clone(),
-                message: format!("{why}; remove it with `gati trust remove`"),
-            })?;
-            trust.add(key, KeySource::Added);
+            // A damaged key file trusts nothing, and must not stop installs or the list of
+            // keys, which is where a person would remove it.
+            match read_key(&path) {
+                Ok(key) => trust.add(key, KeySource::Added),
+                Err(why) => log::warn!("{} is not used: {why}", path.display()),
+            }
         }
         Ok(trust)
     }
@@ -402,6 +402,14 @@ impl Library {
             .ok_or_else(|| Error::NotFound(format!("key {} was not kept", key.id())))
     }
 
+    /// Trusts the public key in the file at `path` (a file a person chose, read only if small).
+    pub fn trust_add_file(&self, path: &Path) -> Result<TrustedKey> {
+        self.trust_add(&files::read_capped(
+            path,
+            crate::signing::MAX_KEY_TEXT_BYTES as u64,
+        )?)
+    }
+
     /// Stops trusting a key added on this computer. Built-in keys cannot be removed: they come
     /// with GATI, and a new version of GATI changes them.
     pub fn trust_remove(&self, id: &str) -> Result<()> {
@@ -414,7 +422,17 @@ impl Library {
             Some(KeySource::BuiltIn) => Err(Error::BadRequest(format!(
                 "key {id} is built into GATI and cannot be removed"
             ))),
-            Some(KeySource::Added) => remove_path(&self.root.join(KEYS).join(format!("{id}.pub"))),
+            // Every file that holds the key goes, whatever its name: one copied in by hand too.
+            Some(KeySource::Added) => {
+                let dir = self.root.join(KEYS);
+                for item in fs::read_dir(&dir).at(&dir)? {
+                    let path = item.at(&dir)?.path();
+                    if read_key(&path).is_ok_and(|k| k.id() == id) {
+                        remove_path(&path)?;
+                    }
+                }
+                Ok(())
+            }
         }
     }
 
@@ -468,6 +486,8 @@ impl Library {
             .ok_or_else(|| Error::NotFound("there is no earlier pack to go back to".into()))?;
         // The index is rebuilt now if it needs it, not by the first search after the switch.
         Catalogue::open(&self.packs().join(&name))?;
+        // What changed when that pack was installed is old news now, not "what's new".
+        remove_path(&self.packs().join(&name).join(CHANGES))?;
         self.switch_to(&name)?;
         Ok(meta)
     }
@@ -653,6 +673,13 @@ impl Library {
         }
         Ok(())
     }
+}
+
+/// The public key in the file at `path`, or why it is not one.
+fn read_key(path: &Path) -> std::result::Result<PublicKey, String> {
+    let text = files::read_capped(path, crate::signing::MAX_KEY_TEXT_BYTES as u64)
+        .map_err(|e| e.to_string())?;
+    PublicKey::parse(&text)
 }
 
 /// The number in a generation's folder name (`gen-000007`).

@@ -118,8 +118,9 @@ fn check_address(url: &str) -> std::result::Result<(), String> {
 }
 
 /// What `latest.json` says of the newest pack in a channel.
+// Unknown fields are ignored, so that a publisher's newer latest.json never stops older apps
+// from updating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Latest {
     pub id: String,

@@ -5,13 +5,13 @@ import type { PackMeta } from '../bindings/PackMeta';
 import type { PackStatus } from '../bindings/PackStatus';
 import type { Progress } from '../bindings/Progress';
 import type { UpdateCheck } from '../bindings/UpdateCheck';
-import { failureMessage, ipc } from './ipc';
+import { failureMessage, ipc, IpcFailure } from './ipc';
 
 export type CheckState =
   | { state: 'idle' }
   | { state: 'checking' }
   | UpdateCheck
-  | { state: 'failed'; message: string };
+  | { state: 'failed'; message: string; code: string };
 
 export const updates = $state<{
   status: PackStatus | null;
@@ -37,7 +37,7 @@ export async function checkForUpdate() {
   try {
     updates.check = await ipc.checkForUpdate();
   } catch (e) {
-    updates.check = { state: 'failed', message: failureMessage(e) };
+    updates.check = { state: 'failed', message: failureMessage(e), code: e instanceof IpcFailure ? e.code : 'ipc' };
   }
 }
 

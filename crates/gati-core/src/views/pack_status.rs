@@ -14,6 +14,7 @@ use crate::version::FreshFor;
 const CHECK_ON_START: &str = "update_check_on_start";
 const LAST_CHECKED: &str = "update_last_checked";
 const DISMISSED: &str = "whats_new_dismissed";
+const BUNDLED_SEEN: &str = "bundled_pack_seen";
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -64,6 +65,17 @@ pub fn set_check_on_start(user: &UserDb, on: bool) -> Result<()> {
 /// Notes that the update location was looked at today, so that starting again does not repeat it.
 pub fn record_check(user: &UserDb, today: NaiveDate) -> Result<()> {
     user.set_setting(LAST_CHECKED, &today.to_string())
+}
+
+/// Whether the pack that came with the app (named by its content hash) is one this library has
+/// not yet weighed against its installed pack. Each bundled pack is offered once, when the app that
+/// carries it first starts: after that, going back to an older pack stays gone back.
+pub fn bundled_pack_is_new(user: &UserDb, content_hash: &str) -> Result<bool> {
+    Ok(user.setting(BUNDLED_SEEN)?.as_deref() != Some(content_hash))
+}
+
+pub fn record_bundled_pack(user: &UserDb, content_hash: &str) -> Result<()> {
+    user.set_setting(BUNDLED_SEEN, content_hash)
 }
 
 /// What changed in the last install, unless the person has dismissed it or nothing changed.

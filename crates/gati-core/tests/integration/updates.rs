@@ -115,8 +115,16 @@ fn only_signed_newer_packs_of_the_same_publisher_install() {
     assert_eq!(library.installed().unwrap().unwrap().version, "1.2.0");
     assert_eq!(library.trust().unwrap().keys().len(), 2);
 
+    // A damaged key file trusts nothing and stops nothing; a key copied in by hand under
+    // another name goes with the key.
+    let keys = library.root().join("keys");
+    fs::write(keys.join("damaged.pub"), "not a key").unwrap();
+    fs::write(keys.join("copied by hand.pub"), &stranger_public).unwrap();
+    assert_eq!(library.trust().unwrap().keys().len(), 2);
+
     // Added keys can be removed; built-in ones cannot.
     library.trust_remove(stranger.id()).unwrap();
+    assert!(!keys.join("copied by hand.pub").exists());
     assert!(library.trust().unwrap().get(stranger.id()).is_none());
     let builtin = signing::Trust::built_in().keys()[0].id.clone();
     assert!(library.trust_remove(&builtin).is_err());
