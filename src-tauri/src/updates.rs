@@ -31,8 +31,9 @@ pub fn set_check_on_start(state: State<'_, AppState>, on: bool) -> IpcResult<()>
     Ok(pack_status::set_check_on_start(&*state.user()?, on)?)
 }
 
-/// Reads the update location's `latest.json` and says whether a newer pack is there. A check
-/// that reached the location counts as today's, so the app does not look again at its next start.
+/// Reads the update location's `latest.json` and says whether a newer pack is there. A check that
+/// succeeded counts as today's, so the app does not look again at its next start; one that failed
+/// is tried again at the next start.
 #[tauri::command]
 pub async fn check_for_update(state: State<'_, AppState>) -> IpcResult<UpdateCheck> {
     let installed = installed(&state)?;

@@ -537,7 +537,9 @@ impl Library {
             .prefix(UPLOAD_PREFIX)
             .tempdir_in(&self.root)
             .at(&self.root)?;
-        let file = upload.path().join(&latest.file);
+        // A name of this computer's own choosing: the server's name only appears in messages
+        // (and on Windows a name such as CON.gatipack would open a device).
+        let file = upload.path().join("download.gatipack");
         {
             let mut out = std::io::BufWriter::new(File::create(&file).at(&file)?);
             let total = latest.size as usize;
