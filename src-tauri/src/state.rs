@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use gati_core::library::{self, Catalogue, Consent, Library, UserDb};
-use gati_core::version::PackVersion;
 use gati_core::views::pack_status;
 use gati_core::{Error, ErrorCode};
 
@@ -146,39 +145,18 @@ fn load_catalogue(library: &Library) -> Result<Arc<Catalogue>, IpcError> {
     }
 }
 
-/// Installs the bundled pack over an older edition of the same pack, so that updating the app
-/// updates its content. It is checked like any other pack, and each bundled pack is weighed once
-/// (`pack_status::bundled_pack_is_new`), so that a school that went back stays back. A failure
-/// leaves the installed pack in use and is logged: the app still starts, with the content it had.
+/// Installs the bundled pack over an older edition of the same pack (the core decides when). A
+/// failure leaves the installed pack in use and is logged: the app still starts, with the content
+/// it had.
 fn follow_bundled_pack(library: &Library, user: &UserDb) {
-    let name = Path::new("gati.gatipack");
-    let newer = || -> gati_core::Result<bool> {
-        let Some(installed) = library.installed()? else {
-            return Ok(false);
-        };
-        let bundled = gati_core::pack::peek_manifest(name, BUNDLED_PACK)?;
-        if !pack_status::bundled_pack_is_new(user, &bundled.content_hash)? {
-            return Ok(false);
-        }
-        pack_status::record_bundled_pack(user, &bundled.content_hash)?;
-        let have = PackVersion::parse(&installed.version);
-        let bundled = bundled.info;
-        Ok(bundled.id == installed.pack_id
-            && matches!((bundled.parsed_version(), have), (Some(new), Ok(old)) if new > old))
-    };
-    let installed = newer().and_then(|newer| {
-        if newer {
-            library.install_bytes(
-                "gati.gatipack",
-                BUNDLED_PACK,
-                crate::today(),
-                Consent::default(),
-                &mut |_| {},
-            )?;
-        }
-        Ok(())
-    });
-    if let Err(e) = installed {
+    let followed = pack_status::follow_bundled_pack(
+        library,
+        user,
+        "gati.gatipack",
+        BUNDLED_PACK,
+        crate::today(),
+    );
+    if let Err(e) = followed {
         eprintln!("GATI Desktop: the pack that came with this version was not installed: {e}");
     }
 }

@@ -506,10 +506,7 @@ impl Library {
         // The lock is held from the upload on, so that a clean-up by another process never takes
         // an upload that is still being installed for a leftover.
         let _lock = self.lock_installs()?;
-        let upload = tempfile::Builder::new()
-            .prefix(UPLOAD_PREFIX)
-            .tempdir_in(&self.root)
-            .at(&self.root)?;
+        let upload = self.upload_folder()?;
         let name = Path::new(file_name)
             .file_name()
             .filter(|n| !n.is_empty())
@@ -533,10 +530,7 @@ impl Library {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<PackMeta> {
         let _lock = self.lock_installs()?;
-        let upload = tempfile::Builder::new()
-            .prefix(UPLOAD_PREFIX)
-            .tempdir_in(&self.root)
-            .at(&self.root)?;
+        let upload = self.upload_folder()?;
         // A name of this computer's own choosing: the server's name only appears in messages
         // (and on Windows a name such as CON.gatipack would open a device).
         let file = upload.path().join("download.gatipack");
@@ -570,6 +564,15 @@ impl Library {
         let path = self.root.join(OPENED).join(&attachment.sha256).join(file);
         files::write_whole(&path, &bytes)?;
         Ok(path)
+    }
+
+    /// A private folder in the library for a pack file on its way in (an upload or a download),
+    /// removed when dropped; one left by a killed process goes at the next start.
+    fn upload_folder(&self) -> Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix(UPLOAD_PREFIX)
+            .tempdir_in(&self.root)
+            .at(&self.root)
     }
 
     /// Waits for any other install to finish, then holds the library's install lock.

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::Result;
 use crate::changes::PackChanges;
-use crate::library::{Library, PackMeta};
+use crate::library::{Consent, Library, PackMeta};
 use crate::store::user_db::UserDb;
-use crate::version::FreshFor;
+use crate::version::{FreshFor, PackVersion};
 
 const CHECK_ON_START: &str = "update_check_on_start";
 const LAST_CHECKED: &str = "update_last_checked";
@@ -67,15 +67,39 @@ pub fn record_check(user: &UserDb, today: NaiveDate) -> Result<()> {
     user.set_setting(LAST_CHECKED, &today.to_string())
 }
 
-/// Whether the pack that came with the app (named by its content hash) is one this library has
-/// not yet weighed against its installed pack. Each bundled pack is offered once, when the app that
-/// carries it first starts: after that, going back to an older pack stays gone back.
-pub fn bundled_pack_is_new(user: &UserDb, content_hash: &str) -> Result<bool> {
-    Ok(user.setting(BUNDLED_SEEN)?.as_deref() != Some(content_hash))
-}
-
-pub fn record_bundled_pack(user: &UserDb, content_hash: &str) -> Result<()> {
-    user.set_setting(BUNDLED_SEEN, content_hash)
+/// Installs the pack that came with the app (`bytes`, offered as `name`) over an older edition of
+/// the same pack, so that updating the app updates its content; it is checked like any other
+/// pack. Each bundled pack is weighed once, by its content hash, when the app that carries it
+/// first starts: after that, a school that went back to an older pack stays back. Returns the
+/// pack installed, if it was.
+pub fn follow_bundled_pack(
+    library: &Library,
+    user: &UserDb,
+    name: &str,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> Result<Option<PackMeta>> {
+    let Some(installed) = library.installed()? else {
+        return Ok(None);
+    };
+    let bundled = crate::pack::peek_manifest(std::path::Path::new(name), bytes)?;
+    if user.setting(BUNDLED_SEEN)?.as_deref() == Some(bundled.content_hash.as_str()) {
+        return Ok(None);
+    }
+    user.set_setting(BUNDLED_SEEN, &bundled.content_hash)?;
+    let newer = match (
+        bundled.info.parsed_version(),
+        PackVersion::parse(&installed.version),
+    ) {
+        (Some(new), Ok(old)) => new > old,
+        _ => false,
+    };
+    if bundled.info.id != installed.pack_id || !newer {
+        return Ok(None);
+    }
+    library
+        .install_bytes(name, bytes, today, Consent::default(), &mut |_| {})
+        .map(Some)
 }
 
 /// What changed in the last install, unless the person has dismissed it or nothing changed.
