@@ -33,6 +33,7 @@ pub enum ErrorCode {
     /// The update location answered with something wrong: a malformed `latest.json`, a download
     /// of the wrong size or hash, an address that is not allowed.
     BadUpdate,
+    Conflict,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +94,10 @@ pub enum Error {
 
     #[error("the update from {from} was refused: {reason}")]
     BadUpdate { from: String, reason: String },
+
+    /// A file was changed by someone else since it was read, and writing would lose their change.
+    #[error("{} changed on disk since it was opened; nothing was saved", path.display())]
+    Conflict { path: PathBuf },
 }
 
 impl Error {
@@ -111,6 +116,7 @@ impl Error {
             Error::Refused { .. } => ErrorCode::Refused,
             Error::Unreachable { .. } => ErrorCode::Unreachable,
             Error::BadUpdate { .. } => ErrorCode::BadUpdate,
+            Error::Conflict { .. } => ErrorCode::Conflict,
         }
     }
 

@@ -30,6 +30,15 @@ pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::create_dir_all(dir).at(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).at(dir)?;
     tmp.write_all(bytes).at(path)?;
+    // The temporary file is readable by its owner alone; what replaces a file people share (a
+    // pack's sources, a published pack) must be readable as an ordinary file is.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))
+            .at(path)?;
+    }
     tmp.persist(path).map_err(|e| e.error).at(path)?;
     Ok(())
 }

@@ -28,6 +28,7 @@ pub mod update;
 pub mod validate;
 pub mod version;
 pub mod views;
+pub mod workspace;
 
 pub use error::{Error, ErrorCode, Result};
 

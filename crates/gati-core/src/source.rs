@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use chrono::{Days, Months, NaiveDate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
@@ -20,7 +20,7 @@ use crate::taxonomy::Taxonomy;
 use crate::validate::{self, Locate, derive_areas};
 
 /// The identity of a pack, from `pack.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackInfo {
     pub id: String,
@@ -34,6 +34,13 @@ pub struct PackInfo {
     /// How long after it was built the pack counts as getting old ("6 months").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_after: Option<String>,
+    /// The email address that "Suggest a change" writes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
+    /// When set, a pack is published only when every entry changed since the last published pack
+    /// has been approved by a second person.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_approval: bool,
 }
 
 impl PackInfo {
@@ -75,6 +82,20 @@ impl PackInfo {
         {
             out.push(("stale_after", problem));
         }
+        if let Some(address) = &self.feedback {
+            let contact = crate::entry::Contact {
+                kind: crate::entry::ContactKind::Email,
+                value: address.clone(),
+                label: None,
+            };
+            if contact.check().is_err() {
+                out.push((
+                    "feedback",
+                    "the feedback address must be one email address, such as gati@example.org"
+                        .to_string(),
+                ));
+            }
+        }
         out
     }
 
@@ -91,12 +112,35 @@ pub struct Sources {
     pub info: Option<PackInfo>,
     pub taxonomy: Option<Taxonomy>,
     pub entries: Vec<Entry>,
+    /// Where each entry of `entries` came from and what the editors said of it, in the same order.
+    pub files: Vec<EntryFile>,
     /// How many entry files the folder holds, read or not: an entry that could not be read is
     /// an error in the report and is still counted here.
     pub entry_files: usize,
     /// Where each attachment's bytes are, by SHA-256.
     pub attachment_files: BTreeMap<String, PathBuf>,
     pub report: Report,
+}
+
+/// An entry's file and its editorial state, which stays in the sources and never reaches a pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryFile {
+    pub path: PathBuf,
+    pub approval: Approval,
+}
+
+/// Where an entry stands with the second person who approves changes before they reach schools.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Approval {
+    #[default]
+    NotAsked,
+    ReadyForReview,
+    Approved {
+        by: String,
+        on: NaiveDate,
+    },
 }
 
 /// Reads and checks the folder `root`. Problems go into the returned report; only a failure to
@@ -120,6 +164,7 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Sources> {
 
     let canonical_root = root.canonicalize().at(root)?;
     let mut entries = Vec::new();
+    let mut entry_files = Vec::new();
     let mut spans = Vec::new();
     let mut attachment_files = BTreeMap::new();
     for file in &files {
@@ -138,10 +183,14 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Sources> {
             canonical_root: &canonical_root,
             taxonomy: taxonomy.as_ref(),
         };
-        if let Some((entry, entry_spans, files)) = parse_entry(&ctx, &text, &mut report) {
-            entries.push(entry);
-            spans.push(entry_spans);
-            attachment_files.extend(files);
+        if let Some(parsed) = parse_entry(&ctx, &text, &mut report) {
+            entries.push(parsed.entry);
+            spans.push(parsed.spans);
+            attachment_files.extend(parsed.files);
+            entry_files.push(EntryFile {
+                path: file.clone(),
+                approval: parsed.approval,
+            });
         }
     }
 
@@ -156,9 +205,83 @@ pub fn load(root: &Path, today: NaiveDate) -> Result<Sources> {
         taxonomy,
         entry_files: files.len(),
         entries,
+        files: entry_files,
         attachment_files,
         report,
     })
+}
+
+/// Checks the text of one entry file as if it were saved at `path` in the folder of `sources`
+/// in place of the file `replacing`, among the folder's other entries, with every rule that
+/// [`load`] applies to one entry. Returns the entry, when its text could be read, and the problems
+/// found in this file alone.
+pub fn check_entry_text(
+    sources: &Sources,
+    replacing: &Path,
+    path: &Path,
+    text: &str,
+    today: NaiveDate,
+) -> Result<(Option<Entry>, Report)> {
+    let canonical_root = sources.root.canonicalize().at(&sources.root)?;
+    let ctx = FileContext {
+        path,
+        canonical_root: &canonical_root,
+        taxonomy: sources.taxonomy.as_ref(),
+    };
+    let mut report = Report::default();
+    let Some(parsed) = parse_entry(&ctx, text, &mut report) else {
+        report.sort();
+        return Ok((None, report));
+    };
+    if let Some(taxonomy) = &sources.taxonomy {
+        // The entry is checked last among the others, so that a clash of ids is reported here.
+        let mut all: Vec<Entry> = sources
+            .entries
+            .iter()
+            .zip(&sources.files)
+            .filter(|(_, f)| f.path != replacing)
+            .map(|(e, _)| e.clone())
+            .collect();
+        all.push(parsed.entry.clone());
+        let at = OnlyLast {
+            last: all.len() - 1,
+            spans: &parsed.spans,
+        };
+        let mut all_report = Report::default();
+        validate::check_entries(&all, taxonomy, today, &at, &mut all_report);
+        let file = path.display().to_string();
+        for d in all_report.diagnostics {
+            if d.location.file == file {
+                report.push(d.severity, d.location, d.message);
+            }
+        }
+    }
+    report.sort();
+    Ok((Some(parsed.entry), report))
+}
+
+/// Locates only the last entry's fields; problems of the others are left out by the caller.
+struct OnlyLast<'a> {
+    last: usize,
+    spans: &'a EntrySpans,
+}
+
+impl Locate for OnlyLast<'_> {
+    fn locate(&self, entry: usize, field: &str, item: Option<usize>) -> Location {
+        if entry == self.last {
+            SourceSpans(std::slice::from_ref(self.spans)).locate(0, field, item)
+        } else {
+            location(Path::new(""), None, None)
+        }
+    }
+
+    fn locate_body_line(&self, entry: usize, line_in_body: usize) -> Location {
+        if entry == self.last {
+            SourceSpans(std::slice::from_ref(self.spans)).locate_body_line(0, line_in_body)
+        } else {
+            location(Path::new(""), None, None)
+        }
+    }
 }
 
 fn location(path: &Path, line: Option<usize>, field: Option<&str>) -> Location {
@@ -280,6 +403,9 @@ struct RawEntry {
     owner: Option<Spanned<String>>,
     sources: Option<Spanned<Vec<String>>>,
     service: Option<Spanned<Service>>,
+    ready_for_review: Option<Spanned<bool>>,
+    approved_by: Option<Spanned<String>>,
+    approved_on: Option<Spanned<toml::Value>>,
 }
 
 /// Lines of one entry's fields and list items, in file coordinates.
@@ -338,28 +464,49 @@ impl EntryText<'_> {
 
 /// Splits `+++` front matter from the body.
 fn split_front_matter(text: &str) -> Option<EntryText<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
+    let (front, body) = front_matter_ranges(text)?;
+    let front = &text[front];
+    Some(EntryText {
+        front,
+        front_line: 2,
+        body: &text[body],
+        body_line: 2 + front.matches('\n').count() + 1,
+    })
+}
+
+/// Where the TOML between the `+++` lines and the Markdown after them are in an entry file's
+/// text, or `None` when the file does not have that shape.
+pub(crate) fn front_matter_ranges(text: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let start = text
+        .strip_prefix('\u{feff}')
+        .map_or(0, |_| '\u{feff}'.len_utf8());
+    let rest = &text[start..];
+    let opening = if rest.starts_with("+++\n") {
+        4
+    } else if rest.starts_with("+++\r\n") {
+        5
+    } else {
+        return None;
+    };
+    let front_start = start + opening;
+    let mut offset = front_start;
+    for line in text[front_start..].split_inclusive('\n') {
         if line.trim_end() == "+++" {
-            let front = &rest[..offset];
-            let fm_lines = front.matches('\n').count();
-            return Some(EntryText {
-                front,
-                front_line: 2,
-                body: &rest[offset + line.len()..],
-                body_line: 2 + fm_lines + 1,
-            });
+            return Some((front_start..offset, offset + line.len()..text.len()));
         }
         offset += line.len();
     }
     None
 }
 
-type ParsedEntry = (Entry, EntrySpans, Vec<(String, PathBuf)>);
+/// One entry file, read: the entry, where its fields are, its attachments' files by SHA-256 and
+/// its editorial state.
+struct ParsedEntry {
+    entry: Entry,
+    spans: EntrySpans,
+    files: Vec<(String, PathBuf)>,
+    approval: Approval,
+}
 
 /// Reads one entry file: its shape, its TOML, then its fields. Problems go into `report`, and each
 /// step that cannot go on without the one before stops there.
@@ -416,6 +563,7 @@ impl<'a> EntryReader<'a> {
     /// Reads every field and builds the entry. The review dates have no empty value to stand in
     /// for them, so without both there is no entry; the other problems are still reported first.
     fn read(mut self, raw: RawEntry) -> Option<ParsedEntry> {
+        let approval = self.approval(raw.ready_for_review, raw.approved_by, raw.approved_on);
         let last_reviewed = self.last_reviewed(raw.last_reviewed);
         let review_by = self.review_by(raw.review_by, last_reviewed);
         let id = self.text("id", raw.id);
@@ -446,7 +594,45 @@ impl<'a> EntryReader<'a> {
             sources: self.field("sources", raw.sources).unwrap_or_default(),
             service: self.field("service", raw.service),
         };
-        Some((entry, self.spans, files))
+        Some(ParsedEntry {
+            entry,
+            spans: self.spans,
+            files,
+            approval,
+        })
+    }
+
+    /// An approval names its approver and its date together; being approved supersedes being
+    /// ready for review.
+    fn approval(
+        &mut self,
+        ready: Option<Spanned<bool>>,
+        by: Option<Spanned<String>>,
+        on: Option<Spanned<toml::Value>>,
+    ) -> Approval {
+        let ready = self.field("ready_for_review", ready).unwrap_or(false);
+        let by = self.field("approved_by", by);
+        let on = self.field("approved_on", on);
+        match (by, on) {
+            (Some(by), Some(on)) if !by.trim().is_empty() => match parse_date(&on) {
+                Ok(on) => return Approval::Approved { by, on },
+                Err(problem) => self.report.error(self.at("approved_on"), problem),
+            },
+            (Some(_), _) => self.report.error(
+                self.at("approved_by"),
+                "an approval needs both `approved_by` (a name) and `approved_on` (a date)",
+            ),
+            (None, Some(_)) => self.report.error(
+                self.at("approved_on"),
+                "`approved_on` needs `approved_by`, the name of the person who approved",
+            ),
+            (None, None) => {}
+        }
+        if ready {
+            Approval::ReadyForReview
+        } else {
+            Approval::NotAsked
+        }
     }
 
     /// Notes the line of a field and takes its value.

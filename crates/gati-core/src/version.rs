@@ -46,6 +46,31 @@ impl PackVersion {
         })
     }
 
+    /// The version to suggest after this one: for a version of the form YEAR.MONTH.N, this
+    /// month's first release when the month has moved on, otherwise the last number plus one.
+    pub fn next(&self, today: NaiveDate) -> String {
+        use chrono::Datelike;
+        let (year, month) = (
+            u64::from(today.year().unsigned_abs()),
+            u64::from(today.month()),
+        );
+        let dated = self.parts.len() == 3
+            && (2000..3000).contains(&self.parts[0])
+            && (1..=12).contains(&self.parts[1]);
+        if dated && (year, month) > (self.parts[0], self.parts[1]) {
+            return format!("{year}.{month}.0");
+        }
+        let mut parts = self.parts.clone();
+        if let Some(last) = parts.last_mut() {
+            *last += 1;
+        }
+        parts
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
     fn part(&self, i: usize) -> u64 {
         self.parts.get(i).copied().unwrap_or(0)
     }
@@ -131,6 +156,18 @@ mod tests {
 
     fn v(text: &str) -> PackVersion {
         PackVersion::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_next_version_follows_the_month_or_counts_on() {
+        let day = |y, m| NaiveDate::from_ymd_opt(y, m, 5).unwrap();
+        assert_eq!(v("2026.11.0").next(day(2026, 12)), "2026.12.0");
+        assert_eq!(v("2026.12.0").next(day(2026, 12)), "2026.12.1");
+        assert_eq!(v("2026.12.4").next(day(2026, 11)), "2026.12.5");
+        assert_eq!(v("1.4").next(day(2026, 12)), "1.5");
+        for (text, today) in [("2026.11.0", day(2027, 1)), ("3", day(2026, 1))] {
+            assert!(PackVersion::parse(&v(text).next(today)).unwrap() > v(text));
+        }
     }
 
     #[test]

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, doc};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, doc};
 
 use super::analyzer::{ANALYZER, WORDS_ANALYZER, analyzer, words_analyzer};
 use super::collector::CodeSets;
-use crate::entry::HitData;
-use crate::error::{AtPath, Result};
+use crate::entry::{Entry, HitData};
+use crate::error::{AtPath, Error, Result};
 use crate::markdown;
 use crate::store::pack_db::PackDb;
 use crate::taxonomy::{Family, Taxonomy};
@@ -129,37 +129,81 @@ pub fn term_ordinals(taxonomy: &Taxonomy) -> Vec<(Family, String)> {
 pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
     let meta = db.meta()?;
     let taxonomy = db.taxonomy()?;
-    let ordinals = term_ordinals(&taxonomy);
-    let ordinal = |family: Family, code: &str| {
-        ordinals
-            .iter()
-            .position(|(f, c)| *f == family && c == code)
-            .map(|p| p as u64)
-    };
-    let (schema, f) = schema();
     std::fs::create_dir_all(dir).at(dir)?;
-    let index = Index::create_in_dir(dir, schema).at(dir)?;
-    register_analyzers(&index);
-    let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(1, 128 * 1024 * 1024)
-        .at(dir)?;
-
+    let index = Index::create_in_dir(dir, schema().0).at(dir)?;
+    let mut docs = DocWriter::new(&index, &taxonomy).at(dir)?;
     let total = meta.entry_count;
-    let mut n = 0usize;
     db.for_each_in_title_order(|e| {
+        docs.add(&e).at(dir)?;
+        if docs.count.is_multiple_of(1000) || docs.count == total {
+            progress(docs.count, total);
+        }
+        Ok(())
+    })?;
+    docs.commit(&meta.content_hash).at(dir)?;
+    Ok(())
+}
+
+/// An index held in memory over `entries`, for a pack's source folder being edited: small enough
+/// to rebuild whole after every saved entry, which keeps title order and code counts exact.
+pub fn in_memory(entries: &[Entry], taxonomy: &Taxonomy) -> Result<OpenIndex> {
+    let at = Path::new("search index");
+    let index = Index::create_in_ram(schema().0);
+    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    sorted.sort_by_cached_key(|e| (e.title.to_lowercase(), e.id.clone()));
+    let mut docs = DocWriter::new(&index, taxonomy).at(at)?;
+    for e in sorted {
+        docs.add(e).at(at)?;
+    }
+    let count = docs.count;
+    docs.commit("in memory").at(at)?;
+    open(&index, &Provenance::of("in memory", count))?.ok_or_else(|| Error::Storage {
+        path: at.into(),
+        message: "the index built in memory could not be read back".into(),
+    })
+}
+
+/// Adds entries, in title order, to a new index.
+struct DocWriter<'a> {
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    taxonomy: &'a Taxonomy,
+    ordinals: Vec<(Family, String)>,
+    count: usize,
+}
+
+impl<'a> DocWriter<'a> {
+    fn new(index: &Index, taxonomy: &'a Taxonomy) -> tantivy::Result<DocWriter<'a>> {
+        register_analyzers(index);
+        Ok(DocWriter {
+            writer: index.writer_with_num_threads(1, 128 * 1024 * 1024)?,
+            fields: schema().1,
+            taxonomy,
+            ordinals: term_ordinals(taxonomy),
+            count: 0,
+        })
+    }
+
+    fn add(&mut self, e: &Entry) -> tantivy::Result<()> {
+        let f = &self.fields;
+        let taxonomy = self.taxonomy;
         let mut d = doc!(
-            f.ord => n as u64,
+            f.ord => self.count as u64,
             f.title => e.title.as_str(),
             f.summary => e.summary.as_str(),
             f.body => markdown::plain_text(&e.body),
-            f.hit => serde_json::to_string(&HitData::of(&e)).expect("hit serialises"),
+            f.hit => serde_json::to_string(&HitData::of(e)).expect("hit serialises"),
         );
         let mut words_text = format!("{}\n{}\n", e.title, e.summary);
         for family in Family::ALL {
             for code in e.codes(family) {
                 d.add_text(f.family(family), code);
-                if let Some(o) = ordinal(family, code) {
-                    d.add_u64(f.codes, o);
+                if let Some(o) = self
+                    .ordinals
+                    .iter()
+                    .position(|(f, c)| *f == family && c == code)
+                {
+                    d.add_u64(f.codes, o as u64);
                 }
                 if matches!(family, Family::Need | Family::Area | Family::WaitingFor)
                     && let Some(term) = taxonomy.term(family, code)
@@ -178,20 +222,19 @@ pub fn build(db: &PackDb, dir: &Path, progress: &mut dyn FnMut(usize, usize)) ->
         }
         words_text.push_str(&markdown::plain_text(&e.body));
         d.add_text(f.words, &words_text);
-        writer.add_document(d).at(dir)?;
-        n += 1;
-        if n.is_multiple_of(1000) || n == total {
-            progress(n, total);
-        }
+        self.writer.add_document(d)?;
+        self.count += 1;
         Ok(())
-    })?;
+    }
 
-    let mut commit = writer.prepare_commit().at(dir)?;
-    let provenance = Provenance::of(&meta.content_hash, n);
-    commit.set_payload(&serde_json::to_string(&provenance).expect("provenance serialises"));
-    commit.commit().at(dir)?;
-    writer.wait_merging_threads().at(dir)?;
-    Ok(())
+    /// Commits with the provenance that [`open_if_current`] later compares.
+    fn commit(mut self, content_hash: &str) -> tantivy::Result<()> {
+        let mut commit = self.writer.prepare_commit()?;
+        let provenance = Provenance::of(content_hash, self.count);
+        commit.set_payload(&serde_json::to_string(&provenance).expect("provenance serialises"));
+        commit.commit()?;
+        self.writer.wait_merging_threads()
+    }
 }
 
 fn register_analyzers(index: &Index) {
@@ -218,6 +261,11 @@ pub fn open_if_current(dir: &Path, expected: &Provenance) -> Result<Option<OpenI
     let Ok(index) = Index::open_in_dir(dir) else {
         return Ok(None);
     };
+    open(&index, expected)
+}
+
+/// Opens `index` for searching if it holds what `expected` describes and every part of it reads.
+fn open(index: &Index, expected: &Provenance) -> Result<Option<OpenIndex>> {
     let Ok(metas) = index.load_metas() else {
         return Ok(None);
     };
@@ -239,7 +287,7 @@ pub fn open_if_current(dir: &Path, expected: &Provenance) -> Result<Option<OpenI
     if !matches!(intact, Ok(Ok(ref damaged)) if damaged.is_empty()) {
         return Ok(None);
     }
-    register_analyzers(&index);
+    register_analyzers(index);
     let Ok(reader) = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)

@@ -12,3 +12,4 @@ mod search;
 mod sources;
 mod updates;
 mod views;
+mod workspace;

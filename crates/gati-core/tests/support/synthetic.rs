@@ -138,10 +138,13 @@ pub fn build_pack(taxonomy: &Taxonomy, count: usize, seed: u64, out: &Path) -> M
             version: format!("{seed}"),
             update_from: None,
             stale_after: None,
+            feedback: None,
+            require_approval: false,
         }),
         taxonomy: Some(taxonomy.clone()),
         entries: entries(taxonomy, count, seed),
         entry_files: count,
+        files: Vec::new(),
         attachment_files: Default::default(),
         report: Report::default(),
     };
