@@ -1,6 +1,7 @@
 //! `gati`: the command for content editors, scripts and tests. Every command is a thin layer over
 //! `gati_core`: parse the arguments, call the core, print for a person or as JSON.
 
+mod editing;
 mod logger;
 mod output;
 mod publishing;
@@ -71,12 +72,31 @@ enum Command {
     /// The publisher keys this computer trusts
     #[command(subcommand)]
     Trust(publishing::TrustCommand),
-    /// Put a signed pack and latest.json in an update folder, for schools to update from
+    /// Put a signed pack and latest.json in an update folder, for schools to update from. Given
+    /// a source folder, build it as the next version and sign it with --sign first.
     Publish {
+        /// A signed .gatipack file, or a pack's source folder
         file: PathBuf,
         #[arg(long, value_name = "DIR")]
         to: PathBuf,
+        /// With a source folder: the secret key to sign with (passphrase from GATI_KEY_PASSWORD or asked)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
+        /// With a source folder: the new version [default: the next after the last published]
+        #[arg(long, value_name = "VERSION")]
+        version: Option<String>,
     },
+    /// Start a new entry in a source folder from the template for its kind
+    New {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        id: String,
+        dir: PathBuf,
+    },
+    /// Reviews and approval of entries in a source folder
+    #[command(subcommand)]
+    Review(editing::ReviewCommand),
     /// Download and install a newer pack from the installed pack's update location
     Update {
         /// Only say whether a newer pack is there
@@ -252,7 +272,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lib = Library::create(&library_root(cli.library)?)?;
             publishing::trust(out, &lib, command)
         }
-        Command::Publish { file, to } => publishing::publish(out, &file, &to),
+        Command::Publish {
+            file,
+            to,
+            sign,
+            version,
+        } => {
+            if file.is_dir() {
+                editing::publish_folder(out, &file, &to, sign.as_deref(), version.as_deref())
+            } else {
+                publishing::publish(out, &file, &to)
+            }
+        }
+        Command::New { kind, id, dir } => editing::new(out, &kind, &id, &dir),
+        Command::Review(command) => editing::review(out, command),
         Command::Update { check, json } => {
             let lib = Library::create(&library_root(cli.library)?)?;
             publishing::update(out, &lib, check, json)

@@ -1,6 +1,7 @@
 //! The integration tests of the `gati` command, as one binary so that they build and link once.
 
 mod cli;
+mod editing;
 #[cfg(unix)]
 mod install_crash;
 // The update tests use the server's ways to misbehave that they need.
