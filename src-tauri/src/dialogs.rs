@@ -63,6 +63,37 @@ pub fn choose_open_path(
         .and_then(into_path)
 }
 
+/// Asks for a folder, with `title` on the dialog. In the tests, `test_name` names the folder
+/// inside the stand-in folder that the person would have chosen. `None` when the person cancels.
+pub fn choose_folder(app: &AppHandle, title: &str, test_name: &str) -> Option<PathBuf> {
+    if let Some(folder) = test_folder() {
+        return Some(folder.join(test_name));
+    }
+    app.dialog()
+        .file()
+        .set_title(title)
+        .blocking_pick_folder()
+        .and_then(into_path)
+}
+
+/// Asks for any one file, with `title` on the dialog. In the tests, the first file of the
+/// stand-in folder's `attach` folder. `None` when the person cancels.
+pub fn choose_any_file(app: &AppHandle, title: &str) -> Option<PathBuf> {
+    if let Some(folder) = test_folder() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(folder.join("attach"))
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        return files.into_iter().next();
+    }
+    app.dialog()
+        .file()
+        .set_title(title)
+        .blocking_pick_file()
+        .and_then(into_path)
+}
+
 fn test_folder() -> Option<PathBuf> {
     std::env::var_os(TEST_DIALOGS)
         .filter(|v| !v.is_empty())

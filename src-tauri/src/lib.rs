@@ -3,6 +3,7 @@
 
 mod commands;
 mod dialogs;
+mod editing;
 mod error;
 mod state;
 mod updates;
@@ -31,6 +32,7 @@ pub fn run() {
             // Starting cannot fail: a library that cannot be opened is shown as a problem
             // screen that says what, where and what to do.
             app.manage(state::AppState::start(state::library_location()));
+            app.manage(editing::EditState::default());
             #[cfg(target_os = "linux")]
             webview::tune(app);
             Ok(())
@@ -63,6 +65,30 @@ pub fn run() {
             updates::trusted_keys,
             updates::trust_key,
             updates::untrust_key,
+            editing::workspace_resume,
+            editing::workspace_choose_folder,
+            editing::workspace_close,
+            editing::workspace_summary,
+            editing::workspace_taxonomy,
+            editing::workspace_rows,
+            editing::workspace_draft,
+            editing::workspace_check,
+            editing::workspace_preview,
+            editing::workspace_save,
+            editing::workspace_compare,
+            editing::workspace_delete,
+            editing::workspace_create,
+            editing::workspace_add_attachment,
+            editing::workspace_review_due,
+            editing::workspace_mark_reviewed,
+            editing::workspace_ask_approval,
+            editing::workspace_approve,
+            editing::workspace_save_review_csv,
+            editing::workspace_publish_plan,
+            editing::workspace_choose_publish_folder,
+            editing::workspace_choose_key,
+            editing::workspace_key,
+            editing::workspace_publish,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

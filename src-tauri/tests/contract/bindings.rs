@@ -12,12 +12,16 @@ use gati_core::library::Progress;
 use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::signing::TrustedKey;
 use gati_core::taxonomy::{Family, Taxonomy};
+use gati_core::update::Latest;
 use gati_core::update::UpdateCheck;
 use gati_core::views::entry_page::EntryPage;
 use gati_core::views::grid::Grid;
 use gati_core::views::pack_status::PackStatus;
 use gati_core::views::shortlist::{DocumentFormat, ShortlistCard};
 use gati_core::views::waiting_well::WaitingWell;
+use gati_core::workspace::{
+    DraftCheck, EntryDraft, EntryRow, PublishPlan, ReviewRow, WorkQuery, WorkspaceSummary,
+};
 use gati_desktop::{AppInfo, IpcError};
 use ts_rs::{Config, TS};
 
@@ -40,6 +44,14 @@ fn export_all(dir: &Path) {
     UpdateCheck::export_all(&cfg).unwrap();
     TrustedKey::export_all(&cfg).unwrap();
     ShortlistCard::export_all(&cfg).unwrap();
+    WorkspaceSummary::export_all(&cfg).unwrap();
+    WorkQuery::export_all(&cfg).unwrap();
+    EntryRow::export_all(&cfg).unwrap();
+    EntryDraft::export_all(&cfg).unwrap();
+    DraftCheck::export_all(&cfg).unwrap();
+    ReviewRow::export_all(&cfg).unwrap();
+    PublishPlan::export_all(&cfg).unwrap();
+    Latest::export_all(&cfg).unwrap();
     fs::write(dir.join("families.ts"), families_ts()).unwrap();
     fs::write(dir.join("comfort-defaults.ts"), comfort_defaults_ts()).unwrap();
 }

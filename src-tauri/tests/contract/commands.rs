@@ -62,7 +62,7 @@ fn typescript(rust: &str) -> String {
 }
 
 /// The modules that declare commands.
-const COMMAND_FILES: [&str; 2] = ["src/commands.rs", "src/updates.rs"];
+const COMMAND_FILES: [&str; 3] = ["src/commands.rs", "src/updates.rs", "src/editing.rs"];
 
 /// The commands `generate_handler!` registers, in `src/lib.rs`, by name without their module.
 fn registered() -> Vec<String> {

@@ -6,4 +6,9 @@ export type EntryPage = { entry: Entry,
 /**
  * The body rendered and sanitised; the only HTML the front end ever inserts.
  */
-html: string, related: Array<HitData>, };
+html: string, related: Array<HitData>, 
+/**
+ * A `mailto:` link to the pack's feedback address whose subject names the entry, when the
+ * pack has one.
+ */
+suggest_change: string | null, };

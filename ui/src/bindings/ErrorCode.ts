@@ -3,4 +3,4 @@
 /**
  * A closed set of error categories, stable across releases, for front ends to switch on.
  */
-export type ErrorCode = "invalid" | "bad-pack" | "empty-library" | "not-found" | "bad-request" | "io" | "storage" | "untrusted" | "refused" | "unreachable" | "bad-update";
+export type ErrorCode = "invalid" | "bad-pack" | "empty-library" | "not-found" | "bad-request" | "io" | "storage" | "untrusted" | "refused" | "unreachable" | "bad-update" | "conflict";

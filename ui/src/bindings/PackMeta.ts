@@ -15,4 +15,8 @@ update_from: string | null,
 /**
  * How long the pack stays fresh (`stale_after` in `pack.toml`).
  */
-stale_after: string | null, };
+stale_after: string | null, 
+/**
+ * Where "Suggest a change" writes to (`feedback` in `pack.toml`).
+ */
+feedback: string | null, };

@@ -5,14 +5,21 @@ import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { DocumentFormat } from '../bindings/DocumentFormat';
+import type { DraftCheck } from '../bindings/DraftCheck';
+import type { EntryDraft } from '../bindings/EntryDraft';
+import type { EntryForm } from '../bindings/EntryForm';
+import type { EntryRow } from '../bindings/EntryRow';
 import type { EntryPage } from '../bindings/EntryPage';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Grid } from '../bindings/Grid';
 import type { IpcError } from '../bindings/IpcError';
+import type { Latest } from '../bindings/Latest';
 import type { PackChanges } from '../bindings/PackChanges';
 import type { PackMeta } from '../bindings/PackMeta';
 import type { PackStatus } from '../bindings/PackStatus';
 import type { Progress } from '../bindings/Progress';
+import type { PublishPlan } from '../bindings/PublishPlan';
+import type { ReviewRow } from '../bindings/ReviewRow';
 import type { ReadingComfort } from '../bindings/ReadingComfort';
 import type { SearchRequest } from '../bindings/SearchRequest';
 import type { SearchResults } from '../bindings/SearchResults';
@@ -21,6 +28,8 @@ import type { Taxonomy } from '../bindings/Taxonomy';
 import type { TrustedKey } from '../bindings/TrustedKey';
 import type { UpdateCheck } from '../bindings/UpdateCheck';
 import type { WaitingWell } from '../bindings/WaitingWell';
+import type { WorkQuery } from '../bindings/WorkQuery';
+import type { WorkspaceSummary } from '../bindings/WorkspaceSummary';
 
 export class IpcFailure extends Error {
   constructor(
@@ -89,6 +98,33 @@ export const ipc = {
   /** Asks for a public key file in the system's dialog and trusts it; null if cancelled. */
   trustKey: () => call<TrustedKey | null>('trust_key'),
   untrustKey: (id: string) => call<null>('untrust_key', { id }),
+  // The editors' workspace.
+  workspaceResume: () => call<WorkspaceSummary | null>('workspace_resume'),
+  workspaceChooseFolder: () => call<WorkspaceSummary | null>('workspace_choose_folder'),
+  workspaceClose: () => call<null>('workspace_close'),
+  workspaceSummary: () => call<WorkspaceSummary>('workspace_summary'),
+  workspaceTaxonomy: () => call<Taxonomy | null>('workspace_taxonomy'),
+  workspaceRows: (query: WorkQuery) => call<EntryRow[]>('workspace_rows', { query }),
+  workspaceDraft: (file: string) => call<EntryDraft>('workspace_draft', { file }),
+  workspaceCheck: (file: string, form: EntryForm) => call<DraftCheck>('workspace_check', { file, form }),
+  workspacePreview: (body: string) => call<string>('workspace_preview', { body }),
+  workspaceSave: (file: string, base: string, form: EntryForm) =>
+    call<EntryDraft>('workspace_save', { file, base, form }),
+  workspaceCompare: (file: string, form: EntryForm) => call<string[]>('workspace_compare', { file, form }),
+  workspaceDelete: (file: string, base: string) => call<null>('workspace_delete', { file, base }),
+  workspaceCreate: (kind: string, id: string) => call<string>('workspace_create', { kind, id }),
+  workspaceAddAttachment: (file: string) => call<string | null>('workspace_add_attachment', { file }),
+  workspaceReviewDue: () => call<ReviewRow[]>('workspace_review_due'),
+  workspaceMarkReviewed: (id: string) => call<string>('workspace_mark_reviewed', { id }),
+  workspaceAskApproval: (id: string) => call<null>('workspace_ask_approval', { id }),
+  workspaceApprove: (id: string, by: string) => call<null>('workspace_approve', { id, by }),
+  workspaceSaveReviewCsv: () => call<string | null>('workspace_save_review_csv'),
+  workspacePublishPlan: () => call<PublishPlan>('workspace_publish_plan'),
+  workspaceChoosePublishFolder: () => call<PublishPlan | null>('workspace_choose_publish_folder'),
+  workspaceChooseKey: () => call<string | null>('workspace_choose_key'),
+  workspaceKey: () => call<string | null>('workspace_key'),
+  workspacePublish: (version: string, passphrase: string) =>
+    call<Latest>('workspace_publish', { version, passphrase }),
 };
 
 /** Runs an install while passing its progress events to `onProgress`. */

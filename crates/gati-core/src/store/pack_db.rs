@@ -58,6 +58,8 @@ pub struct PackMeta {
     pub update_from: Option<String>,
     /// How long the pack stays fresh (`stale_after` in `pack.toml`).
     pub stale_after: Option<String>,
+    /// Where "Suggest a change" writes to (`feedback` in `pack.toml`).
+    pub feedback: Option<String>,
 }
 
 pub struct PackDb {
@@ -203,6 +205,7 @@ impl PackDb {
             key_id: map.get("key_id").cloned(),
             update_from: map.get("update_from").cloned(),
             stale_after: map.get("stale_after").cloned(),
+            feedback: map.get("feedback").cloned(),
         })
     }
 
@@ -325,6 +328,7 @@ fn write_meta(conn: &Connection, m: &Manifest, installed: &str) -> rusqlite::Res
         ("key_id", &m.key_id),
         ("update_from", &m.info.update_from),
         ("stale_after", &m.info.stale_after),
+        ("feedback", &m.info.feedback),
     ] {
         if let Some(v) = v {
             stmt.execute(params![k, v])?;

@@ -6,6 +6,7 @@
 
 pub mod form;
 mod publish;
+mod remembered;
 mod review;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -22,6 +23,7 @@ use crate::search::{SearchIndex, SearchRequest, index};
 use crate::source::{self, Approval, Sources};
 use form::EntryForm;
 pub use publish::{PublishPlan, Published};
+pub use remembered::Remembered;
 pub use review::{ReviewRow, review_csv};
 
 /// How far ahead "due for review" looks.
@@ -614,6 +616,48 @@ impl Workspace {
         let text = std::fs::read_to_string(&path).at(&path)?;
         let on_disk = form::read(&text).map_err(|why| bad_file(&path, why))?;
         Ok(on_disk.differences(form))
+    }
+
+    /// Copies the file `from` into the `files/` folder beside the entry file `file`, for the
+    /// entry to carry as an attachment, and returns the path its `attachments` list names. A file
+    /// of the same name with other bytes is never replaced.
+    pub fn add_attachment(&self, file: &str, from: &Path) -> Result<String> {
+        let path = self.entry_path(file)?;
+        let name = from
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::BadRequest(format!("{} has no usable name", from.display())))?;
+        let name = crate::files::bare_file_name(name)?;
+        if crate::entry::media_type_for(name).is_none() {
+            return Err(Error::BadRequest(format!(
+                "{name} has a file type that packs may not carry (PDF, Word, images, plain text or HTML)"
+            )));
+        }
+        let meta = std::fs::metadata(from).at(from)?;
+        if meta.len() > crate::entry::MAX_ATTACHMENT_BYTES {
+            return Err(Error::BadRequest(format!(
+                "{name} is {} bytes; attachments may be at most {} bytes",
+                meta.len(),
+                crate::entry::MAX_ATTACHMENT_BYTES
+            )));
+        }
+        let bytes = std::fs::read(from).at(from)?;
+        let target = path
+            .parent()
+            .unwrap_or(&self.sources.root)
+            .join("files")
+            .join(name);
+        match std::fs::read(&target) {
+            Ok(existing) if existing != bytes => {
+                return Err(Error::BadRequest(format!(
+                    "{} already holds another file of that name; rename one of them first",
+                    target.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => crate::files::write_whole(&target, &bytes)?,
+        }
+        Ok(format!("files/{name}"))
     }
 
     /// The preview of a body, drawn by the same code as the entry page.
