@@ -5,6 +5,7 @@
 //! They need a display and tauri-driver, so they are ignored by default; `scripts/test.sh` runs
 //! them under xvfb-run with `--ignored --test-threads=1`.
 
+mod editing;
 mod harness;
 // The core's update tests use every way the server can misbehave; the journey only serves.
 #[allow(dead_code)]

@@ -7,7 +7,12 @@ export type Route =
   | { screen: 'entry'; id: string }
   | { screen: 'waiting'; code: string | null }
   | { screen: 'shortlist'; print: 'none' | 'summaries' | 'full' }
-  | { screen: 'settings' };
+  | { screen: 'settings' }
+  // The editors' workspace: the list of entries, one entry's form, reviews, publishing.
+  | { screen: 'edit'; params: URLSearchParams }
+  | { screen: 'edit-entry'; file: string }
+  | { screen: 'edit-review' }
+  | { screen: 'edit-publish' };
 
 function parse(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
@@ -24,6 +29,11 @@ function parse(hash: string): Route {
       return { screen: 'shortlist', print: parts[1] === 'print' ? 'summaries' : parts[1] === 'print-full' ? 'full' : 'none' };
     case 'settings':
       return { screen: 'settings' };
+    case 'edit':
+      if (parts[1] === 'entry') return { screen: 'edit-entry', file: parts.slice(2).join('/') };
+      if (parts[1] === 'review') return { screen: 'edit-review' };
+      if (parts[1] === 'publish') return { screen: 'edit-publish' };
+      return { screen: 'edit', params };
     default:
       return { screen: 'search', params };
   }
@@ -110,4 +120,9 @@ export function searchHref(params: Record<string, string | string[] | undefined>
   }
   const query = out.toString();
   return query ? `#/search?${query}` : '#/search';
+}
+
+/** The address of an entry file's form in the workspace. */
+export function editEntryHref(file: string): string {
+  return `#/edit/entry/${file.split('/').map(encodeURIComponent).join('/')}`;
 }

@@ -5,6 +5,7 @@
 pub mod http;
 pub mod judged;
 pub mod synthetic;
+pub mod timing;
 
 pub use synthetic::dev_key;
 
