@@ -54,6 +54,14 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
         dialogs.join("gati-dev.key"),
     )
     .unwrap();
+    // The partnership names where suggestions go, so the published pack offers "Suggest a change".
+    let pack_toml = content.join("pack.toml");
+    let identity = fs::read_to_string(&pack_toml).unwrap();
+    fs::write(
+        &pack_toml,
+        format!("{identity}feedback = \"gati-feedback@example.org\"\n"),
+    )
+    .unwrap();
     let overdue = content.join(OVERDUE_FILE);
     let text = fs::read_to_string(&overdue).unwrap();
     let reviewed = text
@@ -284,5 +292,19 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
         ),
     )
     .await;
+
+    // Its page offers to suggest a change, showing the address and subject before anything opens.
+    app.go(&format!("#/entry/{ENTRY}")).await;
+    app.click(".about button").await;
+    app.wait_for("dialog[open]").await;
+    let dialog = app.text("dialog[open]").await;
+    assert!(dialog.contains("gati-feedback@example.org"), "{dialog}");
+    assert!(
+        dialog.contains(&format!(
+            "Suggested change: My child stammers: a guide for families ({ENTRY})"
+        )),
+        "{dialog}"
+    );
+    app.assert_accessible("suggest a change").await;
     app.stop().await;
 }

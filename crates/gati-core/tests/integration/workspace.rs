@@ -340,3 +340,35 @@ fn publishing_asks_for_approval_signs_and_schools_can_install_it() {
         .unwrap();
     assert_eq!(found.hits[0].entry.summary, form.summary);
 }
+
+#[test]
+fn an_attachment_is_copied_beside_its_entry_and_never_replaces_another() {
+    let (dir, root, publish) = mini_copy();
+    let mut ws = open(&root, &publish);
+    let sheet = dir.path().join("calm-plan.txt");
+    fs::write(&sheet, "A calm plan.\n").unwrap();
+    let path = ws.add_attachment(&file_of("worry-time"), &sheet).unwrap();
+    assert_eq!(path, "files/calm-plan.txt");
+    assert_eq!(
+        fs::read_to_string(root.join("entries/files/calm-plan.txt")).unwrap(),
+        "A calm plan.\n"
+    );
+    // The same file again is fine; other bytes under the same name are refused.
+    assert_eq!(
+        ws.add_attachment(&file_of("worry-time"), &sheet).unwrap(),
+        path
+    );
+    fs::write(&sheet, "Another plan.\n").unwrap();
+    assert!(ws.add_attachment(&file_of("worry-time"), &sheet).is_err());
+    let program = dir.path().join("run.exe");
+    fs::write(&program, "MZ").unwrap();
+    assert!(ws.add_attachment(&file_of("worry-time"), &program).is_err());
+
+    let draft = ws.draft(&file_of("worry-time")).unwrap();
+    let mut form = draft.form.clone();
+    form.attachments.push(path);
+    ws.save(&draft.file, &draft.base, &form, today()).unwrap();
+    assert_eq!(ws.summary().errors, 0, "{}", ws.sources().report);
+    assert!(ws.draft("../pack.toml").is_err());
+    assert!(ws.draft("entries/../../escape.md").is_err());
+}
