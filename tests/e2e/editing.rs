@@ -158,6 +158,8 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
     app.wait_for("#problems-needs").await;
     let problem = app.text("#problems-needs").await;
     assert!(problem.contains("stamering"), "{problem}");
+    app.js("document.getElementById('problems-needs').scrollIntoView({ block: 'center' })")
+        .await;
     app.screenshot("edit-form-error").await;
     app.assert_accessible("the entry form with an error").await;
     app.click("button[aria-label='Remove the unknown code stamering']")
@@ -215,8 +217,7 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
     app.wait_for("table").await;
     app.screenshot("edit-reviews").await;
     app.assert_accessible("the review dashboard").await;
-    app.click("button[aria-label^='Mark '][aria-label$=' as reviewed']")
-        .await;
+    app.click("button.mark-reviewed").await;
     let today = chrono::Local::now().date_naive();
     app.until(
         "marked",
