@@ -147,6 +147,8 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
         "nothing was overwritten"
     );
     app.screenshot("edit-conflict").await;
+    app.assert_accessible("a save refused because the file changed")
+        .await;
     app.click(".conflict button").await;
     app.until(
         "their version loaded",
@@ -217,7 +219,12 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
     app.wait_for("table").await;
     app.screenshot("edit-reviews").await;
     app.assert_accessible("the review dashboard").await;
-    app.click("button.mark-reviewed").await;
+    // From the keyboard, as every action of the workspace can be.
+    app.wait_for("button.mark-reviewed")
+        .await
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
     let today = chrono::Local::now().date_naive();
     app.until(
         "marked",

@@ -2,6 +2,7 @@
 // whether the Edit section is in the navigation) and its summary. Schools and families who never
 // open a folder never see any of it.
 import { ipc } from './ipc';
+import type { EntryForm } from '../bindings/EntryForm';
 import type { Taxonomy } from '../bindings/Taxonomy';
 import type { WorkQuery } from '../bindings/WorkQuery';
 import type { WorkspaceSummary } from '../bindings/WorkspaceSummary';
@@ -18,6 +19,9 @@ export const workspace = $state<{
 
 /** The list's words and filters, kept while the editor opens entries and comes back. */
 export const listQuery = $state<WorkQuery>({ query: '', states: [], area: null, kind: null, owner: null });
+
+/** Forms left with changes not saved, by file, with the hash of the file they were made from. */
+export const unsaved = new Map<string, { form: EntryForm; base: string }>();
 
 /** The folder's own taxonomy, which the form's code choices and the list's labels come from. */
 export async function loadTaxonomy() {

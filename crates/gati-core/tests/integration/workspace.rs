@@ -372,3 +372,20 @@ fn an_attachment_is_copied_beside_its_entry_and_never_replaces_another() {
     assert!(ws.draft("../pack.toml").is_err());
     assert!(ws.draft("entries/../../escape.md").is_err());
 }
+
+#[test]
+fn a_publish_that_fails_leaves_the_folder_as_it_was() {
+    let (dir, root, _) = mini_copy();
+    // The publish "folder" is a file, so the pack cannot be written there.
+    let blocked = dir.path().join("not-a-folder");
+    fs::write(&blocked, "").unwrap();
+    let mut ws = Workspace::open(&root, Some(&blocked), today()).unwrap();
+    let pack_toml = fs::read_to_string(root.join("pack.toml")).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+    assert!(ws.publish("1.0.1", dev_key(), now).is_err());
+    assert_eq!(
+        fs::read_to_string(root.join("pack.toml")).unwrap(),
+        pack_toml
+    );
+    assert_eq!(ws.summary().version.as_deref(), Some("1.0.0"));
+}
