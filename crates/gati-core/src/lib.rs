@@ -15,6 +15,7 @@ mod html_attachment;
 pub mod library;
 pub mod markdown;
 pub mod pack;
+pub mod plans;
 pub mod printable;
 pub mod readability;
 pub mod search;

@@ -3,4 +3,5 @@
 
 pub mod migrations;
 pub mod pack_db;
+mod plans_table;
 pub mod user_db;

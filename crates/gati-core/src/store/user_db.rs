@@ -28,6 +28,27 @@ const MIGRATIONS: &[Migration] = &[
         // So that an entry a later pack leaves out still shows on the list by its name.
         sql: "ALTER TABLE shortlist ADD COLUMN title TEXT NOT NULL DEFAULT '';",
     },
+    Migration {
+        version: 3,
+        name: "support plans",
+        // The plan is one JSON document, saved whole in one statement; the columns beside it are
+        // what the plans list shows and filters by, so that listing never parses a plan.
+        sql: "
+        CREATE TABLE plans (
+            id TEXT PRIMARY KEY,
+            data TEXT NOT NULL,
+            pupil TEXT NOT NULL,
+            year_group TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            level TEXT NOT NULL,
+            needs TEXT NOT NULL,
+            review_due TEXT,
+            cycle INTEGER NOT NULL,
+            updated TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+    ",
+    },
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,22 +60,43 @@ pub struct ShortlistItem {
 }
 
 pub struct UserDb {
-    conn: Connection,
-    path: PathBuf,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
 }
 
 impl UserDb {
-    /// Opens (creating if needed) and migrates the user database.
+    /// Opens (creating if needed) and migrates the user database. A database that is damaged is
+    /// reported and left exactly as it is, for recovery: it holds the school's plans, and is
+    /// never replaced behind anyone's back. Before a migration changes an existing database, a
+    /// copy of it is kept beside it.
     pub fn open(path: &Path) -> Result<UserDb> {
+        let damaged = |why: String| Error::Storage {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file of your settings, shortlist and support plans is damaged ({why}). It has \
+                 been left as it is, so that it can be recovered: copy it somewhere safe, then move \
+                 it out of the folder to start with an empty one."
+            ),
+        };
         let mut conn = Connection::open(path).at(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .at(path)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        if check != "ok" {
+            return Err(damaged(check));
+        }
         conn.pragma_update(None, "journal_mode", "WAL").at(path)?;
+        keep_a_copy_before_migrating(&conn, path)?;
         migrations::apply(&mut conn, path, MIGRATIONS)?;
-        Ok(UserDb {
+        let db = UserDb {
             conn,
             path: path.to_path_buf(),
-        })
+        };
+        // A plan deleted in an earlier run could be brought back until that run ended.
+        db.purge_deleted_plans()?;
+        Ok(db)
     }
 
     /// A setting's value, as the JSON text it was stored with.
@@ -157,6 +199,26 @@ impl UserDb {
         }
         tx.commit().at(&self.path)
     }
+}
+
+/// Copies an existing database that is about to be migrated to `user.db.before-vN` (its schema
+/// version), once: a migration that goes wrong, or a newer app that must be undone, leaves the
+/// school's data recoverable.
+fn keep_a_copy_before_migrating(conn: &Connection, path: &Path) -> Result<()> {
+    let latest = MIGRATIONS.last().map_or(0, |m| m.version);
+    let current: u32 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .at(path)?;
+    if current == 0 || current >= latest {
+        return Ok(());
+    }
+    let copy = path.with_extension(format!("db.before-v{current}"));
+    if copy.exists() {
+        return Ok(());
+    }
+    conn.execute("VACUUM INTO ?1", [copy.display().to_string()])
+        .map(drop)
+        .at(path)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod support;
 mod content_pack;
 mod library;
 mod pack_file;
+mod plans;
 mod properties;
 mod relevance;
 mod search;
