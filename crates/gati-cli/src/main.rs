@@ -4,6 +4,7 @@
 mod editing;
 mod logger;
 mod output;
+mod plans;
 mod publishing;
 
 use std::io::{self, IsTerminal, Write};
@@ -97,6 +98,9 @@ enum Command {
     /// Reviews and approval of entries in a source folder
     #[command(subcommand)]
     Review(editing::ReviewCommand),
+    /// The school's support plans, kept on this computer
+    #[command(subcommand)]
+    Plan(plans::PlanCommand),
     /// Download and install a newer pack from the installed pack's update location
     Update {
         /// Only say whether a newer pack is there
@@ -286,6 +290,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::New { kind, id, dir } => editing::new(out, &kind, &id, &dir),
         Command::Review(command) => editing::review(out, command),
+        Command::Plan(command) => {
+            let lib = Library::create(&library_root(cli.library)?)?;
+            plans::run(out, &lib, command)
+        }
         Command::Update { check, json } => {
             let lib = Library::create(&library_root(cli.library)?)?;
             publishing::update(out, &lib, check, json)

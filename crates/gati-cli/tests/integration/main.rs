@@ -9,6 +9,7 @@ mod install_crash;
 #[allow(dead_code)]
 #[path = "../../../gati-core/tests/support/http.rs"]
 mod http;
+mod plans;
 mod publishing;
 #[cfg(unix)]
 #[path = "../../../gati-core/tests/support/synthetic.rs"]
