@@ -5,6 +5,7 @@ mod commands;
 mod dialogs;
 mod editing;
 mod error;
+mod plans;
 mod state;
 mod updates;
 #[cfg(target_os = "linux")]
@@ -89,6 +90,17 @@ pub fn run() {
             editing::workspace_choose_key,
             editing::workspace_key,
             editing::workspace_publish,
+            plans::plans_list,
+            plans::plans_due_this_week,
+            plans::plan_create,
+            plans::plan_get,
+            plans::plan_save,
+            plans::plan_add_entry,
+            plans::plan_review,
+            plans::plan_set_deleted,
+            plans::plan_save_document,
+            plans::plans_export,
+            plans::plans_import,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

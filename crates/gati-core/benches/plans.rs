@@ -47,7 +47,12 @@ fn plan(n: usize) -> Plan {
         id: format!("plan-{n:016x}"),
         pupil: format!("Pupil {n}"),
         year_group: format!("Year {}", n % 11 + 1),
-        phase: if n.is_multiple_of(2) { "primary" } else { "secondary" }.into(),
+        phase: if n.is_multiple_of(2) {
+            "primary"
+        } else {
+            "secondary"
+        }
+        .into(),
         needs: vec![["autism", "attention-adhd", "literacy-dyslexia"][n % 3].into()],
         level: "targeted".into(),
         cycles: vec![cycle.clone(), cycle],

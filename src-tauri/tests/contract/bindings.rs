@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use gati_core::changes::PackChanges;
 use gati_core::comfort::ReadingComfort;
 use gati_core::library::Progress;
+use gati_core::plans::{ImportSummary, Plan, PlanDocument, PlanFilter, PlanRow, Review};
 use gati_core::search::{SearchRequest, SearchResults};
 use gati_core::signing::TrustedKey;
 use gati_core::taxonomy::{Family, Taxonomy};
@@ -52,6 +53,12 @@ fn export_all(dir: &Path) {
     ReviewRow::export_all(&cfg).unwrap();
     PublishPlan::export_all(&cfg).unwrap();
     Latest::export_all(&cfg).unwrap();
+    Plan::export_all(&cfg).unwrap();
+    PlanRow::export_all(&cfg).unwrap();
+    PlanFilter::export_all(&cfg).unwrap();
+    PlanDocument::export_all(&cfg).unwrap();
+    Review::export_all(&cfg).unwrap();
+    ImportSummary::export_all(&cfg).unwrap();
     fs::write(dir.join("families.ts"), families_ts()).unwrap();
     fs::write(dir.join("comfort-defaults.ts"), comfort_defaults_ts()).unwrap();
 }

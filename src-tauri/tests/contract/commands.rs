@@ -62,7 +62,12 @@ fn typescript(rust: &str) -> String {
 }
 
 /// The modules that declare commands.
-const COMMAND_FILES: [&str; 3] = ["src/commands.rs", "src/updates.rs", "src/editing.rs"];
+const COMMAND_FILES: [&str; 4] = [
+    "src/commands.rs",
+    "src/updates.rs",
+    "src/editing.rs",
+    "src/plans.rs",
+];
 
 /// The commands `generate_handler!` registers, in `src/lib.rs`, by name without their module.
 fn registered() -> Vec<String> {

@@ -12,13 +12,19 @@ import type { EntryRow } from '../bindings/EntryRow';
 import type { EntryPage } from '../bindings/EntryPage';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Grid } from '../bindings/Grid';
+import type { ImportSummary } from '../bindings/ImportSummary';
 import type { IpcError } from '../bindings/IpcError';
 import type { Latest } from '../bindings/Latest';
 import type { PackChanges } from '../bindings/PackChanges';
 import type { PackMeta } from '../bindings/PackMeta';
 import type { PackStatus } from '../bindings/PackStatus';
+import type { Plan } from '../bindings/Plan';
+import type { PlanDocument } from '../bindings/PlanDocument';
+import type { PlanFilter } from '../bindings/PlanFilter';
+import type { PlanRow } from '../bindings/PlanRow';
 import type { Progress } from '../bindings/Progress';
 import type { PublishPlan } from '../bindings/PublishPlan';
+import type { Review } from '../bindings/Review';
 import type { ReviewRow } from '../bindings/ReviewRow';
 import type { ReadingComfort } from '../bindings/ReadingComfort';
 import type { SearchRequest } from '../bindings/SearchRequest';
@@ -98,6 +104,18 @@ export const ipc = {
   /** Asks for a public key file in the system's dialog and trusts it; null if cancelled. */
   trustKey: () => call<TrustedKey | null>('trust_key'),
   untrustKey: (id: string) => call<null>('untrust_key', { id }),
+  // Support plans, kept in user.db on this computer.
+  plansList: (filter: PlanFilter) => call<PlanRow[]>('plans_list', { filter }),
+  plansDueThisWeek: () => call<PlanRow[]>('plans_due_this_week'),
+  planCreate: (pupil: string) => call<Plan>('plan_create', { pupil }),
+  planGet: (id: string) => call<Plan>('plan_get', { id }),
+  planSave: (plan: Plan) => call<Plan>('plan_save', { plan }),
+  planAddEntry: (planId: string, entryId: string) => call<Plan>('plan_add_entry', { planId, entryId }),
+  planReview: (planId: string, review: Review) => call<Plan>('plan_review', { planId, review }),
+  planSetDeleted: (id: string, deleted: boolean) => call<null>('plan_set_deleted', { id, deleted }),
+  planSaveDocument: (id: string, kind: PlanDocument) => call<string | null>('plan_save_document', { id, kind }),
+  plansExport: (id: string | null) => call<string | null>('plans_export', { id }),
+  plansImport: () => call<ImportSummary | null>('plans_import'),
   // The editors' workspace.
   workspaceResume: () => call<WorkspaceSummary | null>('workspace_resume'),
   workspaceChooseFolder: () => call<WorkspaceSummary | null>('workspace_choose_folder'),

@@ -210,6 +210,32 @@ fn next_level(level: &str, decision: Decision) -> String {
     LEVELS[to].to_string()
 }
 
+/// Writes the plan's document to `path`, where the person chose, whole or not at all.
+pub fn write_document(
+    plan: &Plan,
+    catalogue: Option<&Catalogue>,
+    kind: PlanDocument,
+    date: NaiveDate,
+    path: &std::path::Path,
+) -> Result<()> {
+    crate::files::write_whole(path, &plan_docx(plan, catalogue, kind, date)?)
+}
+
+/// Writes the plans with `ids` (all when `None`) as JSON to `path`.
+pub fn write_export(user: &UserDb, ids: Option<&[String]>, path: &std::path::Path) -> Result<()> {
+    crate::files::write_whole(path, &export_json(user, ids)?)
+}
+
+/// Imports the plans file at `path`, refusing a file too large to be one before reading it.
+pub fn import_file(
+    user: &mut UserDb,
+    path: &std::path::Path,
+    taxonomy: Option<&Taxonomy>,
+) -> Result<ImportSummary> {
+    let text = crate::files::read_capped(path, MAX_FILE_BYTES)?;
+    import_json(user, text.as_bytes(), taxonomy)
+}
+
 /// A new plan id: unique on this computer, and never made from what a person typed alone.
 fn new_id(seed: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
