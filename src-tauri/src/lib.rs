@@ -98,6 +98,7 @@ pub fn run() {
             plans::plan_add_entry,
             plans::plan_review,
             plans::plan_set_deleted,
+            plans::plan_print_html,
             plans::plan_save_document,
             plans::plans_export,
             plans::plans_import,

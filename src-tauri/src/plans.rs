@@ -78,6 +78,23 @@ pub fn plan_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -
     Ok(state.user()?.set_plan_deleted(&id, deleted)?)
 }
 
+/// The plan as the print view shows it: the same words as its Word document, as escaped HTML.
+#[tauri::command]
+pub fn plan_print_html(
+    state: State<'_, AppState>,
+    id: String,
+    kind: PlanDocument,
+) -> IpcResult<String> {
+    let plan = state.user()?.plan(&id)?;
+    let catalogue = state.catalogue().ok();
+    Ok(plans::plan_html(
+        &plan,
+        catalogue.as_deref(),
+        kind,
+        crate::today(),
+    ))
+}
+
 /// Saves the plan's Word document where the person chooses. Returns where, or `None` when they
 /// cancelled.
 #[tauri::command]

@@ -11,6 +11,7 @@ mod harness;
 #[allow(dead_code)]
 #[path = "../../crates/gati-core/tests/support/http.rs"]
 mod http;
+mod plans;
 mod updates;
 
 use fantoccini::Locator;
@@ -464,7 +465,7 @@ async fn a_small_window_and_large_text_keep_the_results_near() {
 
 /// The words of a Word document's main part, with the XML markup dropped, as a reader sees them
 /// run together.
-fn docx_text(path: &std::path::Path) -> String {
+pub(crate) fn docx_text(path: &std::path::Path) -> String {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap())
         .expect("the saved document is a zip archive");

@@ -113,6 +113,7 @@ export const ipc = {
   planAddEntry: (planId: string, entryId: string) => call<Plan>('plan_add_entry', { planId, entryId }),
   planReview: (planId: string, review: Review) => call<Plan>('plan_review', { planId, review }),
   planSetDeleted: (id: string, deleted: boolean) => call<null>('plan_set_deleted', { id, deleted }),
+  planPrintHtml: (id: string, kind: PlanDocument) => call<string>('plan_print_html', { id, kind }),
   planSaveDocument: (id: string, kind: PlanDocument) => call<string | null>('plan_save_document', { id, kind }),
   plansExport: (id: string | null) => call<string | null>('plans_export', { id }),
   plansImport: () => call<ImportSummary | null>('plans_import'),

@@ -12,7 +12,10 @@ export type Route =
   | { screen: 'edit'; params: URLSearchParams }
   | { screen: 'edit-entry'; file: string }
   | { screen: 'edit-review' }
-  | { screen: 'edit-publish' };
+  | { screen: 'edit-publish' }
+  // Support plans: the list, and one plan (or its print view, for the school or for parents).
+  | { screen: 'plans'; params: URLSearchParams }
+  | { screen: 'plan'; id: string; print: 'none' | 'school' | 'parents' };
 
 function parse(hash: string): Route {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
@@ -29,6 +32,9 @@ function parse(hash: string): Route {
       return { screen: 'shortlist', print: parts[1] === 'print' ? 'summaries' : parts[1] === 'print-full' ? 'full' : 'none' };
     case 'settings':
       return { screen: 'settings' };
+    case 'plans':
+      if (parts[1]) return { screen: 'plan', id: parts[1], print: parts[2] === 'print' ? 'school' : parts[2] === 'print-parents' ? 'parents' : 'none' };
+      return { screen: 'plans', params };
     case 'edit':
       if (parts[1] === 'entry') return { screen: 'edit-entry', file: parts.slice(2).join('/') };
       if (parts[1] === 'review') return { screen: 'edit-review' };

@@ -67,6 +67,35 @@ pub fn plan_text(
     out
 }
 
+/// The plan as HTML for the print view: headings and paragraphs only, every text escaped, so
+/// that the page the school prints says exactly what the Word document says.
+pub fn plan_html(
+    plan: &Plan,
+    catalogue: Option<&Catalogue>,
+    kind: PlanDocument,
+    date: NaiveDate,
+) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = String::new();
+    for block in blocks(plan, catalogue, kind, date) {
+        match block {
+            Block::Heading(level, text) => {
+                out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(&text)));
+            }
+            Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>\n", escape(&text))),
+            Block::Note(text) => {
+                out.push_str(&format!("<p class=\"print-date\">{}</p>\n", escape(&text)))
+            }
+        }
+    }
+    out
+}
+
 fn long(date: Option<NaiveDate>) -> String {
     date.map_or_else(
         || "not set".to_string(),
@@ -170,7 +199,9 @@ fn blocks(
             }
             for (n, o) in cycle.outcomes.iter().enumerate() {
                 out.push(Block::Heading(3, format!("{}. {}", n + 1, o.text)));
-                out.push(Block::Paragraph(format!("By: {}", long(o.by))));
+                if o.by.is_some() {
+                    out.push(Block::Paragraph(format!("By: {}", long(o.by))));
+                }
                 if !o.measure.trim().is_empty() {
                     out.push(Block::Paragraph(format!("How we will know: {}", o.measure)));
                 }

@@ -13,7 +13,7 @@ use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::library::{Catalogue, UserDb};
 use crate::taxonomy::Taxonomy;
-pub use document::{PlanDocument, plan_docx, plan_text};
+pub use document::{PlanDocument, plan_docx, plan_html, plan_text};
 pub use exchange::{ImportSummary, MAX_FILE_BYTES, SCHEMA_VERSION, export_json, import_json};
 pub use model::{
     Cycle, Decision, MAX_TEXT, Outcome, Plan, Profile, Provision, Review, View, ViewOf,
