@@ -291,8 +291,15 @@ fn write_service(root: &mut Table, old: Option<&Service>, new: Option<&Service>)
         root.remove("service");
         return;
     };
-    if !root.get("service").is_some_and(Item::is_table) {
-        root.insert("service", Item::Table(Table::new()));
+    // An inline `service = { ... }` becomes a `[service]` table with all its keys, so that
+    // writing one field never drops the others.
+    let existing = match root.get("service") {
+        Some(Item::Table(_)) => None,
+        Some(Item::Value(Value::InlineTable(inline))) => Some(inline.clone().into_table()),
+        _ => Some(Table::new()),
+    };
+    if let Some(table) = existing {
+        root.insert("service", Item::Table(table));
     }
     let table = root["service"].as_table_mut().expect("inserted above");
     let old = old.cloned().unwrap_or_default();
@@ -411,6 +418,18 @@ mod tests {
         );
         assert_eq!(read(&text).unwrap(), form);
         assert_eq!(write(&text, &form).unwrap(), text);
+    }
+
+    #[test]
+    fn an_inline_service_keeps_its_other_fields() {
+        let file = FILE.replace(
+            "+++\n## What",
+            "service = { organisation = \"PIAS\", cost = \"Free\" }\n+++\n## What",
+        );
+        let mut form = read(&file).unwrap();
+        form.service.as_mut().unwrap().cost = Some("Free for families".into());
+        let text = write(&file, &form).unwrap();
+        assert_eq!(read(&text).unwrap(), form, "{text}");
     }
 
     #[test]

@@ -480,12 +480,16 @@ impl Workspace {
             .differences(&form)
             .iter()
             .any(|f| !matches!(*f, "ready_for_review" | "approved_by" | "approved_on"));
-        if edited && before.approved_by == form.approved_by && !before.approved_by.is_empty() {
+        if edited {
             form.approved_by.clear();
             form.approved_on.clear();
         }
         let text = form::write(&original, &form).map_err(|why| bad_file(&path, why))?;
-        let renamed = form.id != before.id && !before.id.is_empty();
+        // A file whose id was wrong is put right without a rename: it already has the name.
+        let named_after = path
+            .file_stem()
+            .is_some_and(|s| s.to_str() == Some(form.id.as_str()));
+        let renamed = form.id != before.id && !before.id.is_empty() && !named_after;
         let target = if renamed {
             if !crate::taxonomy::is_slug(&form.id) {
                 return Err(Error::BadRequest(format!(
@@ -494,7 +498,8 @@ impl Workspace {
                 )));
             }
             let target = path.with_file_name(format!("{}.md", form.id));
-            if target.exists() {
+            let taken = self.sources.entries.iter().any(|e| e.id == form.id);
+            if target.exists() || taken {
                 return Err(Error::BadRequest(format!(
                     "{} already exists; choose another id",
                     target.display()

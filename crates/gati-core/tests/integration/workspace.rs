@@ -389,3 +389,40 @@ fn a_publish_that_fails_leaves_the_folder_as_it_was() {
     );
     assert_eq!(ws.summary().version.as_deref(), Some("1.0.0"));
 }
+
+#[test]
+fn any_change_asks_for_approval_again_and_a_wrong_id_is_put_right_in_place() {
+    let (_dir, root, publish) = mini_copy();
+    let mut ws = open(&root, &publish);
+    ws.approve("worry-time", "Sam Patel", today()).unwrap();
+    let draft = ws.draft(&file_of("worry-time")).unwrap();
+    let mut form = draft.form.clone();
+    form.body.push_str("\nOne more line.\n");
+    form.approved_by = "Someone else".into();
+    ws.save(&draft.file, &draft.base, &form, today()).unwrap();
+    let saved = ws.draft(&file_of("worry-time")).unwrap().form;
+    assert!(saved.approved_by.is_empty() && saved.approved_on.is_empty());
+
+    // A file whose id does not match its name keeps its name when the id is corrected.
+    let path = root.join(file_of("ear-defenders"));
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("id = \"ear-defenders\"", "id = \"ear-defendrs\"");
+    fs::write(&path, text).unwrap();
+    ws.refresh(today()).unwrap();
+    let draft = ws.draft(&file_of("ear-defenders")).unwrap();
+    let mut form = draft.form.clone();
+    form.id = "ear-defenders".into();
+    assert_eq!(
+        ws.save(&draft.file, &draft.base, &form, today()).unwrap(),
+        file_of("ear-defenders")
+    );
+    assert!(path.exists());
+    assert_eq!(ws.summary().errors, 0, "{}", ws.sources().report);
+
+    // An id another entry has is refused.
+    let draft = ws.draft(&file_of("ear-defenders")).unwrap();
+    let mut form = draft.form.clone();
+    form.id = "worry-time".into();
+    assert!(ws.save(&draft.file, &draft.base, &form, today()).is_err());
+}
