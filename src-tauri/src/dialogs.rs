@@ -47,13 +47,7 @@ pub fn choose_open_path(
     extension: &str,
 ) -> Option<PathBuf> {
     if let Some(folder) = test_folder() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == extension))
-            .collect();
-        files.sort();
-        return files.into_iter().next();
+        return first_file(&folder, |p| p.extension().is_some_and(|e| e == extension));
     }
     app.dialog()
         .file()
@@ -80,18 +74,24 @@ pub fn choose_folder(app: &AppHandle, title: &str, test_name: &str) -> Option<Pa
 /// stand-in folder's `attach` folder. `None` when the person cancels.
 pub fn choose_any_file(app: &AppHandle, title: &str) -> Option<PathBuf> {
     if let Some(folder) = test_folder() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(folder.join("attach"))
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        files.sort();
-        return files.into_iter().next();
+        return first_file(&folder.join("attach"), |_| true);
     }
     app.dialog()
         .file()
         .set_title(title)
         .blocking_pick_file()
         .and_then(into_path)
+}
+
+/// In the tests: the first file of `folder`, by name, that `keep` accepts.
+fn first_file(folder: &Path, keep: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| keep(p))
+        .collect();
+    files.sort();
+    files.into_iter().next()
 }
 
 fn test_folder() -> Option<PathBuf> {

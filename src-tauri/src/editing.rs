@@ -3,7 +3,7 @@
 //! these take the open workspace, call it and map the error. The folder and the publish folder
 //! are chosen in the system's dialogs and remembered in the user's database.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::Utc;
@@ -14,7 +14,7 @@ use gati_core::update::Latest;
 use gati_core::workspace::form::EntryForm;
 use gati_core::workspace::{
     DraftCheck, EntryDraft, EntryRow, PublishPlan, Remembered, ReviewRow, WorkQuery, Workspace,
-    WorkspaceSummary, review_csv,
+    WorkspaceSummary, mark_reviewed,
 };
 use tauri::{AppHandle, State};
 
@@ -88,11 +88,10 @@ pub async fn workspace_choose_folder(
     else {
         return Ok(None);
     };
-    let mut remembered = remembered(&state)?;
-    let workspace = Workspace::open(&folder, remembered.publish_to.as_deref(), crate::today())?;
+    let publish_to = remembered(&state)?.publish_to;
+    let workspace = Workspace::open(&folder, publish_to.as_deref(), crate::today())?;
     let summary = workspace.summary();
-    remembered.folder = Some(folder);
-    remembered.save(&*state.user()?)?;
+    Remembered::change(&*state.user()?, |r| r.folder = Some(folder))?;
     *edit.lock() = Some(workspace);
     Ok(Some(summary))
 }
@@ -100,9 +99,7 @@ pub async fn workspace_choose_folder(
 /// Closes the workspace and forgets its folder: the Edit section leaves the navigation.
 #[tauri::command]
 pub fn workspace_close(state: State<'_, AppState>, edit: State<'_, EditState>) -> IpcResult<()> {
-    let mut remembered = remembered(&state)?;
-    remembered.folder = None;
-    remembered.save(&*state.user()?)?;
+    Remembered::change(&*state.user()?, |r| r.folder = None)?;
     *edit.lock() = None;
     Ok(())
 }
@@ -209,6 +206,14 @@ pub fn workspace_mark_reviewed(edit: State<'_, EditState>, id: String) -> IpcRes
     })
 }
 
+/// The form marked reviewed today, as the dashboard marks reviews, for the editor to save.
+#[tauri::command]
+pub fn workspace_reviewed_form(form: EntryForm) -> EntryForm {
+    let mut form = form;
+    mark_reviewed(&mut form, crate::today());
+    form
+}
+
 #[tauri::command]
 pub fn workspace_ask_approval(edit: State<'_, EditState>, id: String) -> IpcResult<()> {
     with(&edit, |w| w.ask_for_approval(&id, crate::today()))
@@ -226,18 +231,12 @@ pub async fn workspace_save_review_csv(
     app: AppHandle,
     edit: State<'_, EditState>,
 ) -> IpcResult<Option<String>> {
-    let csv = with(&edit, |w| Ok(review_csv(&w.review_due(crate::today()))))?;
     let name = format!("gati-reviews-due-{}.csv", crate::today());
     let Some(path) = dialogs::choose_save_path(&app, &name, "CSV spreadsheet", "csv") else {
         return Ok(None);
     };
-    write_file(&path, csv.as_bytes())?;
+    with(&edit, |w| w.write_review_csv(&path, crate::today()))?;
     Ok(Some(path.display().to_string()))
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> IpcResult<()> {
-    std::fs::write(path, bytes)
-        .map_err(|e| crate::error::io_error(format!("{}: {e}", path.display())))
 }
 
 #[tauri::command]
@@ -255,9 +254,7 @@ pub async fn workspace_choose_publish_folder(
     let Some(folder) = dialogs::choose_folder(&app, "Choose where to publish", "published") else {
         return Ok(None);
     };
-    let mut remembered = remembered(&state)?;
-    remembered.publish_to = Some(folder.clone());
-    remembered.save(&*state.user()?)?;
+    Remembered::change(&*state.user()?, |r| r.publish_to = Some(folder.clone()))?;
     with(&edit, |w| {
         w.set_publish_to(&folder, crate::today());
         Ok(Some(w.publish_plan(crate::today())))
@@ -274,9 +271,7 @@ pub async fn workspace_choose_key(
     else {
         return Ok(None);
     };
-    let mut remembered = remembered(&state)?;
-    remembered.key = Some(key.clone());
-    remembered.save(&*state.user()?)?;
+    Remembered::change(&*state.user()?, |r| r.key = Some(key.clone()))?;
     Ok(Some(key.display().to_string()))
 }
 

@@ -82,6 +82,7 @@ pub fn run() {
             editing::workspace_add_attachment,
             editing::workspace_review_due,
             editing::workspace_mark_reviewed,
+            editing::workspace_reviewed_form,
             editing::workspace_ask_approval,
             editing::workspace_approve,
             editing::workspace_save_review_csv,

@@ -4,12 +4,11 @@
 //! marks an overdue entry reviewed, publishes a signed pack, installs it and finds the new words.
 
 use std::fs;
-use std::path::Path;
 
 use fantoccini::key::Key;
 use serde_json::json;
 
-use crate::harness::{App, repo_root};
+use crate::harness::{App, copy_dir, repo_root};
 
 const ENTRY: &str = "stammering-guide-for-families";
 const ENTRY_FILE: &str = "entries/communication-interaction/stammering-guide-for-families.md";
@@ -17,26 +16,21 @@ const ENTRY_FILE: &str = "entries/communication-interaction/stammering-guide-for
 const OVERDUE_FILE: &str = "entries/communication-interaction/unclear-speech-guide-for-families.md";
 const NEW_WORD: &str = "lighthouse";
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for item in fs::read_dir(from).unwrap() {
-        let path = item.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// Types into a field as a person would: the field is cleared, then the words arrive as input.
-async fn fill(app: &App, css: &str, text: &str) {
-    app.js(&format!(
-        "const f = document.querySelector({}); f.focus(); f.value = {}; f.dispatchEvent(new Event('input', {{ bubbles: true }}));",
-        json!(css),
-        json!(text)
-    ))
+/// Adds a sentence with the new word to the body, and waits for the preview to show it.
+async fn add_new_word_to_body(app: &App) {
+    let body = app
+        .js("return document.getElementById('f-body').value")
+        .await;
+    let body = body.as_str().unwrap().to_string();
+    app.fill(
+        "#f-body",
+        &format!("{body}\nSome families call the quiet corner a {NEW_WORD}.\n"),
+    )
+    .await;
+    app.until(
+        "the preview to follow",
+        &format!("document.querySelector('.preview').textContent.includes('{NEW_WORD}')"),
+    )
     .await;
 }
 
@@ -89,7 +83,7 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
     .await;
 
     // Find the entry with the directory's own search.
-    fill(&app, "#edit-search", "stammer families").await;
+    app.fill("#edit-search", "stammer families").await;
     app.until(
         "the entry found",
         "document.querySelector('.edit-rows a')?.textContent.includes('My child stammers')",
@@ -108,27 +102,13 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
     .await;
     let easy = app.text("#f-summary-count").await;
     assert!(easy.contains("fine for families"), "{easy}");
-    fill(&app, "#f-summary", "Dysfluency necessitates collaborative, individualised, evidence-informed therapeutic intervention, coordinated systematically between educational establishments and specialist professionals.").await;
+    app.fill("#f-summary", "Dysfluency necessitates collaborative, individualised, evidence-informed therapeutic intervention, coordinated systematically between educational establishments and specialist professionals.").await;
     app.until(
         "the grade to rise",
         "document.getElementById('f-summary-count').textContent.includes('aim for 6')",
     )
     .await;
-    let body = app
-        .js("return document.getElementById('f-body').value")
-        .await;
-    let body = body.as_str().unwrap().to_string();
-    fill(
-        &app,
-        "#f-body",
-        &format!("{body}\nSome families call the quiet corner a {NEW_WORD}.\n"),
-    )
-    .await;
-    app.until(
-        "the preview to follow",
-        &format!("document.querySelector('.preview').textContent.includes('{NEW_WORD}')"),
-    )
-    .await;
+    add_new_word_to_body(&app).await;
 
     // Meanwhile someone else saves the file with a code the taxonomy does not have.
     let file = content.join(ENTRY_FILE);
@@ -173,22 +153,8 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
     .await;
 
     // Now the editor's own change, saved from the keyboard.
-    fill(&app, "#f-summary", "A stammer is when words get stuck or repeat. It is nobody's fault. This guide says how to listen and where to get help.").await;
-    let body = app
-        .js("return document.getElementById('f-body').value")
-        .await;
-    let body = body.as_str().unwrap().to_string();
-    fill(
-        &app,
-        "#f-body",
-        &format!("{body}\nSome families call the quiet corner a {NEW_WORD}.\n"),
-    )
-    .await;
-    app.until(
-        "the preview to follow",
-        &format!("document.querySelector('.preview').textContent.includes('{NEW_WORD}')"),
-    )
-    .await;
+    app.fill("#f-summary", "A stammer is when words get stuck or repeat. It is nobody's fault. This guide says how to listen and where to get help.").await;
+    add_new_word_to_body(&app).await;
     app.screenshot("edit-preview").await;
     app.wait_for("#f-summary")
         .await
@@ -269,7 +235,7 @@ async fn an_editor_edits_checks_reviews_and_publishes_in_the_app() {
         .js("return document.getElementById('publish-version').value")
         .await;
     let version = version.as_str().unwrap().to_string();
-    fill(&app, "#publish-passphrase", "gati-dev").await;
+    app.fill("#publish-passphrase", "gati-dev").await;
     app.screenshot("edit-publish").await;
     app.assert_accessible("the publish screen").await;
     app.js("document.querySelector('main form button[type=submit]').click()")

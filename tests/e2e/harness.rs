@@ -174,6 +174,17 @@ impl App {
             .unwrap_or_else(|e| panic!("could not click {css}: {e}"));
     }
 
+    /// Types into a field as a person would: the field is cleared, then the words arrive as input
+    /// (and a change, for fields that take their value when left).
+    pub async fn fill(&self, css: &str, text: &str) {
+        self.js(&format!(
+            "const f = document.querySelector({}); f.focus(); f.value = {}; f.dispatchEvent(new Event('input', {{ bubbles: true }})); f.dispatchEvent(new Event('change', {{ bubbles: true }}));",
+            json!(css),
+            json!(text)
+        ))
+        .await;
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.unwrap()
     }
@@ -253,6 +264,20 @@ impl App {
             violations.len(),
             violations.join("\n")
         );
+    }
+}
+
+/// Copies a folder, so that a journey can change its copy of the content.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for item in std::fs::read_dir(from).unwrap() {
+        let path = item.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
     }
 }
 

@@ -13,16 +13,6 @@ const STRATEGIES: [(&str, &str); 3] = [
     ("visual-timetables-now-and-next", "Visual timetables"),
 ];
 
-/// Types into a field as a person would: the field is cleared, then the words arrive as input.
-async fn fill(app: &App, css: &str, text: &str) {
-    app.js(&format!(
-        "const f = document.querySelector({}); f.focus(); f.value = {}; f.dispatchEvent(new Event('input', {{ bubbles: true }})); f.dispatchEvent(new Event('change', {{ bubbles: true }}));",
-        json!(css),
-        json!(text)
-    ))
-    .await;
-}
-
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a display and tauri-driver: run by scripts/test.sh under xvfb-run"]
 async fn a_senco_builds_a_plan_from_the_directory_and_reviews_it() {
@@ -80,15 +70,15 @@ async fn a_senco_builds_a_plan_from_the_directory_and_reviews_it() {
     // Two outcomes and the review date, then save.
     app.click("#add-outcome").await;
     app.click("#add-outcome").await;
-    fill(
-        &app,
+    app.fill(
         "#o-text-0",
         "Sits with the class on the carpet for ten minutes",
     )
     .await;
-    fill(&app, "#o-text-1", "Asks for a movement break with a card").await;
-    fill(&app, "#c-review-due", "2027-02-01").await;
-    fill(&app, "#p-year", "Year 3").await;
+    app.fill("#o-text-1", "Asks for a movement break with a card")
+        .await;
+    app.fill("#c-review-due", "2027-02-01").await;
+    app.fill("#p-year", "Year 3").await;
     app.click(".plan-actions button").await;
     app.until(
         "saved",
@@ -141,9 +131,11 @@ async fn a_senco_builds_a_plan_from_the_directory_and_reviews_it() {
 
     // The review: progress, what worked, the decision; the next cycle starts.
     app.click("#start-review").await;
-    fill(&app, "#r-progress-0", "Achieved: ten minutes most days").await;
-    fill(&app, "#r-progress-1", "Uses the card twice a day").await;
-    fill(&app, "#r-worked", "A movement break before carpet time").await;
+    app.fill("#r-progress-0", "Achieved: ten minutes most days")
+        .await;
+    app.fill("#r-progress-1", "Uses the card twice a day").await;
+    app.fill("#r-worked", "A movement break before carpet time")
+        .await;
     app.click("input[name=decision][value='continue']").await;
     app.screenshot("plan-review").await;
     app.assert_accessible("a plan's review").await;

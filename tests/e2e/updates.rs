@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use gati_core::library::{Consent, Library};
 use gati_core::signing::SecretKey;
 
-use crate::harness::{App, repo_root};
+use crate::harness::{App, copy_dir, repo_root};
 use crate::http::{Behaviour, Server};
 
 /// A word no entry of the pack uses, put into one entry by the newer edition.
@@ -79,19 +79,6 @@ fn find_entry(dir: &Path, id: &str) -> Option<std::path::PathBuf> {
 /// The app's own "today": the machine's date, as the shell uses for install checks.
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for item in fs::read_dir(from).unwrap() {
-        let path = item.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 #[tokio::test(flavor = "current_thread")]

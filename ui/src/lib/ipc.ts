@@ -135,6 +135,7 @@ export const ipc = {
   workspaceAddAttachment: (file: string) => call<string | null>('workspace_add_attachment', { file }),
   workspaceReviewDue: () => call<ReviewRow[]>('workspace_review_due'),
   workspaceMarkReviewed: (id: string) => call<string>('workspace_mark_reviewed', { id }),
+  workspaceReviewedForm: (form: EntryForm) => call<EntryForm>('workspace_reviewed_form', { form }),
   workspaceAskApproval: (id: string) => call<null>('workspace_ask_approval', { id }),
   workspaceApprove: (id: string, by: string) => call<null>('workspace_approve', { id, by }),
   workspaceSaveReviewCsv: () => call<string | null>('workspace_save_review_csv'),

@@ -11,10 +11,13 @@ export const workspace = $state<{
   summary: WorkspaceSummary | null;
   problem: string | null;
   taxonomy: Taxonomy | null;
+  /** True while the remembered folder is being opened at start. */
+  resuming: boolean;
 }>({
   summary: null,
   problem: null,
   taxonomy: null,
+  resuming: false,
 });
 
 /** The list's words and filters, kept while the editor opens entries and comes back. */
@@ -30,6 +33,7 @@ export async function loadTaxonomy() {
 
 /** Opens the remembered folder at start. A folder that has gone is reported, not fatal. */
 export async function resumeWorkspace() {
+  workspace.resuming = true;
   try {
     workspace.summary = await ipc.workspaceResume();
     workspace.problem = null;
@@ -37,6 +41,7 @@ export async function resumeWorkspace() {
     workspace.summary = null;
     workspace.problem = e instanceof Error ? e.message : String(e);
   }
+  workspace.resuming = false;
 }
 
 export async function refreshSummary() {

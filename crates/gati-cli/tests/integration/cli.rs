@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-fn repo() -> PathBuf {
+pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn gati(library: &Path) -> Command {
+pub fn gati(library: &Path) -> Command {
     let mut cmd = Command::cargo_bin("gati").unwrap();
     cmd.env("GATI_LIBRARY", library)
         .env("GATI_KEY_PASSWORD", "gati-dev");

@@ -1,20 +1,9 @@
 //! An editor's round with the `gati` command alone: a new entry, reviews, approval and publishing
 //! a source folder, which a school then installs.
 
-use std::path::{Path, PathBuf};
-
 use assert_cmd::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn gati(library: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("gati").unwrap();
-    cmd.env("GATI_LIBRARY", library)
-        .env("GATI_KEY_PASSWORD", "gati-dev");
-    cmd
-}
+use crate::cli::{gati, repo};
 
 fn run(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().unwrap();

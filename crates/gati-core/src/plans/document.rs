@@ -301,3 +301,29 @@ fn decision_words(d: Decision) -> &'static str {
         Decision::StepDown => "support steps down",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn any_words_in_a_plan_print_as_text_not_markup(words in "\\PC{0,60}") {
+            let mut plan = Plan { pupil: words.clone(), ..Plan::default() };
+            plan.cycles.push(super::super::Cycle {
+                outcomes: vec![super::super::Outcome { text: words.clone(), ..Default::default() }],
+                ..Default::default()
+            });
+            let date = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+            for kind in [PlanDocument::School, PlanDocument::Parents] {
+                let html = plan_html(&plan, None, kind, date);
+                let text = html
+                    .replace(|c: char| c != '<', "")
+                    .len();
+                let tags = html.matches("<h").count() + html.matches("<p").count() + html.matches("</").count();
+                proptest::prop_assert_eq!(text, tags, "{}", html);
+                plan_text(&plan, None, kind, date);
+            }
+        }
+    }
+}

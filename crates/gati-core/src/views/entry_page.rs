@@ -75,4 +75,22 @@ mod tests {
             "mailto:gati@example.org?subject=Suggested%20change%3A%20Worry%20%26%20time%3F%26cc%3Da%40b.org%20%28worry-time%29"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_title_adds_a_part_to_the_message(title in "\\PC{0,80}") {
+            let mut entry = crate::testing::entry("worry-time");
+            entry.title = title;
+            let link = suggest_change_link("gati@example.org", &entry);
+            let (to, subject) = link.split_once('?').unwrap();
+            proptest::prop_assert_eq!(to, "mailto:gati@example.org");
+            let words = subject.strip_prefix("subject=");
+            proptest::prop_assert!(words.is_some());
+            proptest::prop_assert!(
+                !words.unwrap().contains(['?', '&', '=', '#', ' ', '\n'].as_slice()),
+                "{}",
+                link
+            );
+        }
+    }
 }

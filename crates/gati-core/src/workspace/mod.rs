@@ -24,7 +24,7 @@ use crate::source::{self, Approval, Sources};
 use form::EntryForm;
 pub use publish::{PublishPlan, Published};
 pub use remembered::Remembered;
-pub use review::{ReviewRow, review_csv};
+pub use review::{ReviewRow, mark_reviewed, review_csv};
 
 /// How far ahead "due for review" looks.
 pub const DUE_WITHIN_MONTHS: u32 = 3;
@@ -663,6 +663,11 @@ impl Workspace {
             Err(_) => crate::files::write_whole(&target, &bytes)?,
         }
         Ok(format!("files/{name}"))
+    }
+
+    /// Writes the review list as CSV to `path`, where the person chose.
+    pub fn write_review_csv(&self, path: &Path, today: NaiveDate) -> Result<()> {
+        crate::files::write_whole(path, review_csv(&self.review_due(today)).as_bytes())
     }
 
     /// The preview of a body, drawn by the same code as the entry page.

@@ -13,7 +13,7 @@ use crate::entry::Entry;
 use crate::error::{AtPath, Error, Result};
 use crate::pack::PackFile;
 use crate::signing::SecretKey;
-use crate::source::{self, Approval};
+use crate::source::Approval;
 use crate::update::{self, Channel, Latest, Timeouts};
 use crate::version::PackVersion;
 
@@ -162,13 +162,19 @@ impl Workspace {
         let to = self.publish_to.clone().expect("the plan has no blockers");
         // The pack is built and published with the new version before pack.toml says so, so that
         // a publish that fails leaves the folder as it was.
-        let mut sources_now = source::load(&self.sources.root, today)?;
-        if let Some(info) = sources_now.info.as_mut() {
-            info.version = version.trim().to_string();
-        }
         let dir = tempfile::tempdir().at(&to)?;
         let built = dir.path().join("pack.gatipack");
-        crate::pack::build(&sources_now, &built, now, Some(key))?;
+        let info = self
+            .sources
+            .info
+            .as_mut()
+            .expect("the plan has no blockers");
+        let was = std::mem::replace(&mut info.version, version.trim().to_string());
+        let result = crate::pack::build(&self.sources, &built, now, Some(key));
+        if let Some(info) = self.sources.info.as_mut() {
+            info.version = was;
+        }
+        result?;
         let latest = update::publish(&built, &to, today)?;
         self.set_version(version.trim())?;
         self.reload(today)?;

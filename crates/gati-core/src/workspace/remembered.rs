@@ -35,6 +35,13 @@ impl Remembered {
         })
     }
 
+    /// Changes what is remembered and saves it.
+    pub fn change(user: &UserDb, f: impl FnOnce(&mut Remembered)) -> Result<()> {
+        let mut remembered = Remembered::load(user)?;
+        f(&mut remembered);
+        remembered.save(user)
+    }
+
     pub fn save(&self, user: &UserDb) -> Result<()> {
         for (key, value) in [
             (FOLDER, &self.folder),

@@ -56,31 +56,13 @@ impl Workspace {
     /// its interval ("12 months"), or when it is a date moves on by as long as it was. Returns the
     /// new review date.
     pub fn mark_reviewed(&mut self, id: &str, today: NaiveDate) -> Result<NaiveDate> {
-        let path = self.path_of(id)?;
-        let text = std::fs::read_to_string(&path).at(&path)?;
-        let mut entry_form = form::read(&text).map_err(|why| bad_file(&path, why))?;
-        let old_last = NaiveDate::parse_from_str(&entry_form.last_reviewed, "%Y-%m-%d").ok();
-        let old_due = NaiveDate::parse_from_str(&entry_form.review_by, "%Y-%m-%d").ok();
-        entry_form.last_reviewed = today.format("%Y-%m-%d").to_string();
-        if let Some(due) = old_due {
-            let months = old_last
-                .map(|last| months_between(last, due))
-                .filter(|m| *m > 0)
-                .unwrap_or(DEFAULT_INTERVAL_MONTHS);
-            let next = today
-                .checked_add_months(Months::new(months))
-                .unwrap_or(NaiveDate::MAX);
-            entry_form.review_by = next.format("%Y-%m-%d").to_string();
-        }
-        let base = super::hash(&text);
-        let file = self.relative(&path);
-        self.save(&file, &base, &entry_form, today)?;
+        self.change_entry(id, today, |f| mark_reviewed(f, today))?;
         self.sources
             .entries
             .iter()
             .find(|e| e.id == id)
             .map(|e| e.review_by)
-            .ok_or_else(|| bad_file(&path, "the entry could not be read after saving".into()))
+            .ok_or_else(|| crate::Error::NotFound(format!("`{id}` could not be read after saving")))
     }
 
     /// Records that `by` approved the entry `id` today.
@@ -91,7 +73,7 @@ impl Workspace {
                 "an approval needs the name of the person who approves".into(),
             ));
         }
-        self.set_approval(id, today, |f| {
+        self.change_entry(id, today, |f| {
             f.ready_for_review = false;
             f.approved_by = by.to_string();
             f.approved_on = today.format("%Y-%m-%d").to_string();
@@ -100,14 +82,15 @@ impl Workspace {
 
     /// Marks the entry `id` ready for a second person to review.
     pub fn ask_for_approval(&mut self, id: &str, today: NaiveDate) -> Result<()> {
-        self.set_approval(id, today, |f| {
+        self.change_entry(id, today, |f| {
             f.ready_for_review = true;
             f.approved_by.clear();
             f.approved_on.clear();
         })
     }
 
-    fn set_approval(
+    /// Reads the entry `id` from its file, changes its form and saves it.
+    fn change_entry(
         &mut self,
         id: &str,
         today: NaiveDate,
@@ -120,6 +103,25 @@ impl Workspace {
         let base = super::hash(&text);
         let file = self.relative(&path);
         self.save(&file, &base, &entry_form, today).map(|_| ())
+    }
+}
+
+/// Marks a form reviewed today: `last_reviewed` becomes today, and `review_by` keeps its
+/// interval ("12 months"), or when it is a date moves on by as long as it was. The workspace's
+/// form and the dashboard both mark reviews this way.
+pub fn mark_reviewed(form: &mut form::EntryForm, today: NaiveDate) {
+    let old_last = NaiveDate::parse_from_str(&form.last_reviewed, "%Y-%m-%d").ok();
+    let old_due = NaiveDate::parse_from_str(&form.review_by, "%Y-%m-%d").ok();
+    form.last_reviewed = today.format("%Y-%m-%d").to_string();
+    if let Some(due) = old_due {
+        let months = old_last
+            .map(|last| months_between(last, due))
+            .filter(|m| *m > 0)
+            .unwrap_or(DEFAULT_INTERVAL_MONTHS);
+        let next = today
+            .checked_add_months(Months::new(months))
+            .unwrap_or(NaiveDate::MAX);
+        form.review_by = next.format("%Y-%m-%d").to_string();
     }
 }
 

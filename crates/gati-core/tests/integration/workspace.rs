@@ -221,6 +221,7 @@ fn reviews_are_listed_marked_and_exported() {
     assert_eq!(due.len(), 10);
     assert!(due.iter().all(|r| !r.overdue));
     let overdue = ws.review_due(NaiveDate::from_ymd_opt(2027, 12, 1).unwrap());
+    assert_eq!(overdue.len(), 10);
     assert!(overdue.iter().all(|r| r.overdue));
 
     let next = ws.mark_reviewed("worry-time", later).unwrap();
@@ -369,8 +370,17 @@ fn an_attachment_is_copied_beside_its_entry_and_never_replaces_another() {
     form.attachments.push(path);
     ws.save(&draft.file, &draft.base, &form, today()).unwrap();
     assert_eq!(ws.summary().errors, 0, "{}", ws.sources().report);
-    assert!(ws.draft("../pack.toml").is_err());
-    assert!(ws.draft("entries/../../escape.md").is_err());
+    // Files outside `entries/` are refused by name, even when they exist and read as entries.
+    let entry_text = fs::read_to_string(root.join(file_of("worry-time"))).unwrap();
+    fs::write(dir.path().join("pack.toml"), &entry_text).unwrap();
+    fs::write(dir.path().join("escape.md"), &entry_text).unwrap();
+    for outside in ["../pack.toml", "entries/../../escape.md"] {
+        let refused = ws.draft(outside).unwrap_err().to_string();
+        assert!(
+            refused.contains("is not an entry file"),
+            "{outside}: {refused}"
+        );
+    }
 }
 
 #[test]
